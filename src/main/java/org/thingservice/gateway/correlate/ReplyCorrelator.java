@@ -1,0 +1,140 @@
+package org.thingservice.gateway.correlate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.thingservice.gateway.alink.AlinkCodec;
+import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.Exchanges;
+import org.thingservice.gateway.invoke.Invocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meets each request with its reply in the correlation aggregator (keyed on pk/dn/MessageId): the request half
+ * carries the Invocation, the reply half the device's answer. A group completes when both halves are in (the
+ * Invocation gets its reply), when the request's timeout passes (TIMEOUT), or at once when it starts with a reply
+ * that no request is waiting for: that reply is late (its request timed out), a duplicate, or unknown, and is
+ * counted and logged, never delivered.
+ */
+public final class ReplyCorrelator implements AggregationStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyCorrelator.class);
+    /** exchange property: set on a group that starts with a reply, which completes it at once */
+    public static final String ORPHAN = "TsgOrphanReply";
+    /** exchange property: set when an async reply is to be forwarded */
+    public static final String FORWARD = "TsgForwardReply";
+    private static final String REPLY = "TsgReply";
+    private static final String REPLY_TOPIC = "TsgReplyTopic";
+    private static final int REMEMBERED = 10_000;
+
+    private final AlinkCodec codec;
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong duplicate = new AtomicLong();
+    private final AtomicLong unknown = new AtomicLong();
+    /** keys of recently finished requests and how they ended, to tell a late reply from a duplicate or a stray one */
+    private final Map<String, Boolean> answered = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    public ReplyCorrelator(AlinkCodec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public Exchange aggregate(Exchange group, Exchange incoming) {
+        boolean isReply = incoming.getProperty(Exchanges.INVOCATION) == null;
+        if (isReply) {
+            incoming.setProperty(REPLY, incoming.getMessage().getBody(String.class));
+            incoming.setProperty(REPLY_TOPIC, incoming.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC));
+        }
+        if (group == null) {
+            incoming.setProperty(ORPHAN, isReply);
+            return incoming;
+        }
+        if (isReply && group.getProperty(REPLY) == null) {
+            group.setProperty(REPLY, incoming.getProperty(REPLY));
+            group.setProperty(REPLY_TOPIC, incoming.getProperty(REPLY_TOPIC));
+        }
+        return group;
+    }
+
+    /** The aggregator's output: hands the reply (or the timeout) to the waiting call. */
+    public void complete(Exchange group) throws JsonProcessingException {
+        String key = group.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
+        Invocation invocation = group.getProperty(Exchanges.INVOCATION, Invocation.class);
+        String reply = group.getProperty(REPLY, String.class);
+        group.setProperty(FORWARD, false);
+        if (invocation == null) {
+            stray(key, reply);
+            return;
+        }
+        remember(key, reply != null);
+        if (reply == null) {
+            invocation.reply().completeExceptionally(ApiException.business(ErrorCodes.TIMEOUT,
+                    "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
+                            + invocation.messageId() + "); it may be offline or busy."));
+            return;
+        }
+        invocation.reply().complete(reply);
+        if (!invocation.service().sync()) {
+            group.setProperty(FORWARD, true);
+            group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
+            group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
+            group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
+        }
+    }
+
+    /** A reply that could not be read (not JSON, no id, odd topic): counted with the unknown ones. */
+    public void unreadable(Exchange exchange) {
+        unknown.incrementAndGet();
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("Unreadable device reply on {} ({}), ignored", exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC),
+                cause == null ? "unknown reason" : cause.getMessage());
+    }
+
+    private void stray(String key, String reply) {
+        Boolean wasAnswered;
+        synchronized (answered) {
+            wasAnswered = answered.get(key);
+        }
+        String kind;
+        if (wasAnswered == null) {
+            unknown.incrementAndGet();
+            kind = "unknown";
+        } else if (wasAnswered) {
+            duplicate.incrementAndGet();
+            kind = "duplicate";
+        } else {
+            late.incrementAndGet();
+            kind = "late";
+        }
+        LOG.warn("Ignored {} device reply {}: no call is waiting for it ({} characters)", kind, key, reply == null ? 0 : reply.length());
+    }
+
+    private void remember(String key, boolean replied) {
+        synchronized (answered) {
+            answered.put(key, replied);
+        }
+    }
+
+    public long lateReplies() {
+        return late.get();
+    }
+
+    public long duplicateReplies() {
+        return duplicate.get();
+    }
+
+    public long unknownReplies() {
+        return unknown.get();
+    }
+}

@@ -1,0 +1,42 @@
+package org.thingservice.gateway.invoke;
+
+/**
+ * A request that cannot be served, with the Alibaba error code the caller gets.
+ * httpStatus 200 is a business error (Success:false); 4xx/5xx is a gateway-level error ({RequestId, Code, Message}).
+ */
+public class ApiException extends RuntimeException {
+
+    private final String code;
+    private final int httpStatus;
+
+    public ApiException(int httpStatus, String code, String message) {
+        super(message, null, false, false); // an answer to a caller, not a bug: no stack trace to fill
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    public static ApiException business(String code, String message) {
+        return new ApiException(200, code, message);
+    }
+
+    public static ApiException missingParameter(String name) {
+        return new ApiException(400, "MissingParameter",
+                "The input parameter \"" + name + "\" that is mandatory for processing this request is not supplied.");
+    }
+
+    public static ApiException invalidParameter(String name, String why) {
+        return new ApiException(400, "InvalidParameter", "The parameter \"" + name + "\" is invalid: " + why);
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public boolean isBusiness() {
+        return httpStatus == 200;
+    }
+}

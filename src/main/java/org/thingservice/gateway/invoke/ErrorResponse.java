@@ -1,0 +1,14 @@
+package org.thingservice.gateway.invoke;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.dataformat.xml.annotation.JacksonXmlRootElement;
+
+/** A gateway-level error (HTTP 4xx/5xx) in the generic Alibaba POP shape. */
+@JsonPropertyOrder({"RequestId", "Code", "Message"})
+@JacksonXmlRootElement(localName = "Error")
+public record ErrorResponse(
+        @JsonProperty("RequestId") String requestId,
+        @JsonProperty("Code") String code,
+        @JsonProperty("Message") String message) {
+}

@@ -1,0 +1,110 @@
+package org.thingservice.gateway.invoke;
+
+import io.vertx.core.MultiMap;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * The HTTP source: turns a GET or POST to / (parameters in the query string and/or a form body, as the official
+ * Alibaba SDKs send them) into an Invocation. HTTP headers never count as parameters.
+ */
+public final class HttpRequestReader {
+
+    public static final String ACTION = "InvokeThingService";
+
+    /** Reads the call; sets the exchange properties requestId and format first, so every error is answered in kind. */
+    public Invocation read(Exchange exchange) {
+        String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        exchange.setProperty(Exchanges.REQUEST_ID, requestId);
+        Map<String, String> params = parameters(exchange);
+        ResponseFormat format = ResponseFormat.parse(params.get("Format"));
+        exchange.setProperty(Exchanges.FORMAT, format);
+
+        String action = params.get("Action");
+        if (action == null) {
+            action = exchange.getMessage().getHeader("x-acs-action", String.class);
+        }
+        if (action == null || action.isEmpty()) {
+            throw ApiException.missingParameter("Action");
+        }
+        if (!ACTION.equals(action)) {
+            throw new ApiException(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method: " + action);
+        }
+        Invocation invocation = new Invocation(new InvokeRequest(requestId, params.get("IotId"), params.get("ProductKey"),
+                params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false), format);
+        exchange.setProperty(Exchanges.INVOCATION, invocation);
+        return invocation;
+    }
+
+    /** Query parameters, then form-body parameters; a name given twice is refused rather than guessed at. */
+    static Map<String, String> parameters(Exchange exchange) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String rawQuery = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (!pair.isEmpty()) {
+                    int eq = pair.indexOf('=');
+                    put(params, decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        if (exchange.getMessage() instanceof HttpMessage http) {
+            MultiMap form = http.getRequest().formAttributes();
+            for (Map.Entry<String, String> entry : form.entries()) {
+                // Vert.x decodes form bodies leniently, replacing invalid UTF-8 by U+FFFD
+                if (entry.getKey().indexOf('\uFFFD') >= 0 || entry.getValue().indexOf('\uFFFD') >= 0) {
+                    throw ApiException.invalidParameter(entry.getKey(), "the value is not valid UTF-8");
+                }
+                put(params, entry.getKey(), entry.getValue());
+            }
+        }
+        params.values().removeIf(String::isEmpty); // an empty parameter counts as absent
+        return params;
+    }
+
+    private static void put(Map<String, String> params, String name, String value) {
+        if (params.putIfAbsent(name, value) != null) {
+            throw ApiException.invalidParameter(name, "it is given more than once");
+        }
+    }
+
+    /** Strict application/x-www-form-urlencoded decoding: malformed escapes and invalid UTF-8 are errors, not guesses. */
+    static String decode(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                    throw ApiException.invalidParameter(truncate(s), "malformed percent-encoding");
+                }
+                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+') {
+                bytes.write(' ');
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalidParameter(truncate(s), "the value is not valid UTF-8");
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

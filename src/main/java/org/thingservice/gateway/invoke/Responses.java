@@ -1,0 +1,58 @@
+package org.thingservice.gateway.invoke;
+
+import org.apache.camel.Exchange;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.registry.DeviceRegistry;
+
+/**
+ * Builds the answer of every call, whichever source it came from, and writes its one log line.
+ * Every failure becomes an answer with an Alibaba code: nothing is dropped, nothing escapes as a stack trace.
+ */
+public final class Responses {
+
+    private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
+
+    public InvokeThingServiceResponse success(Exchange exchange) {
+        Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
+        String result = invocation.waitsForReply() ? invocation.reply().getNow(null) : null;
+        exchange.setProperty(Exchanges.HTTP_STATUS, 200);
+        LOG.info("InvokeThingService {} outcome=Success ms={}", invocation, invocation.elapsedMillis());
+        return InvokeThingServiceResponse.success(invocation.requestId(), result, invocation.messageId());
+    }
+
+    public Object failure(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ApiException error = asApiException(caught);
+        Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
+        String requestId = exchange.getProperty(Exchanges.REQUEST_ID, String.class);
+        if (invocation != null) {
+            invocation.reply().completeExceptionally(error); // nobody waits any more: a late reply is then only counted
+            requestId = invocation.requestId();
+        }
+        exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
+        LOG.info("InvokeThingService {} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
+                error.code(), invocation != null ? invocation.elapsedMillis() : 0, error.getMessage());
+        return error.isBusiness()
+                ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
+                : new ErrorResponse(requestId, error.code(), error.getMessage());
+    }
+
+    static ApiException asApiException(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof MqttException mqtt) {
+                return ApiException.business(ErrorCodes.PUBLISH_FAILED, "The request could not be sent to the MQTT broker ("
+                        + mqtt.getMessage() + "); nothing reached the device. Retry in a few seconds.");
+            }
+            if (t instanceof DeviceRegistry.RegistryException) {
+                return ApiException.business(ErrorCodes.SYSTEM, "The device registry database is unavailable; retry later.");
+            }
+        }
+        LOG.error("Unexpected failure", caught);
+        return ApiException.business(ErrorCodes.SYSTEM, "An internal error occurred; the gateway log has the details.");
+    }
+}
