@@ -1,0 +1,117 @@
+package org.thingservice.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Runs the whole gateway, as configured by application.properties, once per test class: real HTTP server, real
+ * MQTT broker (the embedded HiveMQ unless a subclass names another), an in-memory H2 registry seeded from registry/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class GatewayTestSupport extends CamelMainTestSupport {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final String PK = "a1LampDemo1";
+
+    protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    // no initialisers: CamelTestSupport asks for the settings while it is being constructed, before they would run
+    private int httpPort;
+    private int embeddedMqttPort;
+
+    protected int httpPort() {
+        if (httpPort == 0) {
+            httpPort = FreePorts.next();
+        }
+        return httpPort;
+    }
+
+    protected int embeddedMqttPort() {
+        if (embeddedMqttPort == 0) {
+            embeddedMqttPort = FreePorts.next();
+        }
+        return embeddedMqttPort;
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(GatewayConfiguration.class);
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = new Properties();
+        p.setProperty("camel.server.port", Integer.toString(httpPort()));
+        p.setProperty("gateway.mqtt.embedded.port", Integer.toString(embeddedMqttPort()));
+        p.setProperty("gateway.registry.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        p.putAll(settings());
+        return p;
+    }
+
+    /** Settings this test class changes. */
+    protected Map<String, String> settings() {
+        return Map.of();
+    }
+
+    /** The MQTT broker the gateway uses. */
+    protected String brokerUrl() {
+        return "tcp://127.0.0.1:" + embeddedMqttPort();
+    }
+
+    protected static Map<String, String> params(String... nameValues) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            params.put(nameValues[i], nameValues[i + 1]);
+        }
+        return params;
+    }
+
+    /** The usual call: Action=InvokeThingService plus the given parameters. */
+    protected static Map<String, String> invoke(String... nameValues) {
+        Map<String, String> params = params("Action", "InvokeThingService");
+        params.putAll(params(nameValues));
+        return params;
+    }
+
+    protected HttpResponse<String> get(Map<String, String> params) throws Exception {
+        return getRaw(encode(params));
+    }
+
+    /** A GET with the query string exactly as given, for malformed encodings. */
+    protected HttpResponse<String> getRaw(String rawQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/?" + rawQuery))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> postForm(Map<String, String> params) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(params))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    protected static String encode(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
