@@ -18,6 +18,8 @@ import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.Responses;
+import org.thingservice.gateway.invoke.ThingModelValidator;
+import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.registry.RegistrySeed;
@@ -63,6 +65,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(required(properties, "gateway.invoke.timeout")),
                 Long.parseLong(required(properties, "gateway.invoke.max-timeout")),
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
+        registry.bind("thingModelValidator", new ThingModelValidator(
+                new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
         registry.bind("replyCorrelator", new ReplyCorrelator(codec));
         registry.bind("replyWaiter", new ReplyWaiter());
         registry.bind("responses", new Responses());

@@ -98,6 +98,42 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** What a raw HTTP exchange answered. */
+    public record RawReply(int status, String body) {
+    }
+
+    /**
+     * A GET written byte for byte on a socket: java.net.http refuses to send malformed escapes, and hostile
+     * callers do not use it.
+     */
+    protected RawReply rawGet(String rawQuery) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET /?" + rawQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] response = socket.getInputStream().readAllBytes();
+            String head = new String(response, StandardCharsets.ISO_8859_1); // byte offsets = char offsets
+            int headersEnd = head.indexOf("\r\n\r\n");
+            String headers = head.substring(0, headersEnd);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            if (headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                int at = headersEnd + 4;
+                while (true) {
+                    int lineEnd = head.indexOf("\r\n", at);
+                    int size = Integer.parseInt(head.substring(at, lineEnd).trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    body.write(response, lineEnd + 2, size);
+                    at = lineEnd + 2 + size + 2;
+                }
+            } else {
+                body.write(response, headersEnd + 4, response.length - headersEnd - 4);
+            }
+            return new RawReply(Integer.parseInt(headers.substring(9, 12)), body.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     protected HttpResponse<String> postForm(Map<String, String> params) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/"))
                 .timeout(Duration.ofSeconds(30))

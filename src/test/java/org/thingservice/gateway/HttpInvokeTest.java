@@ -64,8 +64,8 @@ class HttpInvokeTest extends GatewayTestSupport {
 
     @Test
     void everyCallIsOneLogLineWithItsRequestId() throws Exception {
-        String requestId = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}"))).path("RequestId").asText();
-        String unknown = json(get(invoke("ProductKey", PK, "DeviceName", "nobody", "Identifier", "Blink", "Args", "{}"))).path("RequestId").asText();
+        String requestId = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}"))).path("RequestId").asText();
+        String unknown = json(get(invoke("ProductKey", PK, "DeviceName", "nobody", "Identifier", "Blink", "Args", "{\"param1\":1}"))).path("RequestId").asText();
 
         assertThat(invocationLog.list).filteredOn(e -> e.getFormattedMessage().contains("RequestId=" + requestId)).hasSize(1)
                 .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("outcome=Success", "device=" + PK + "/lamp-1", "Identifier=Blink"));
@@ -95,7 +95,7 @@ class HttpInvokeTest extends GatewayTestSupport {
     @Test
     void iotIdWinsOverProductKeyAndDeviceName() throws Exception {
         JsonNode body = json(get(invoke("IotId", "LampDemoIotId0000002", "ProductKey", PK, "DeviceName", "no-such-device",
-                "Identifier", "Blink", "Args", "{}")));
+                "Identifier", "Blink", "Args", "{\"param1\":1}")));
 
         assertThat(body.path("Success").asBoolean()).isTrue();
         String messageId = body.path("Data").path("MessageId").asText();
@@ -128,7 +128,7 @@ class HttpInvokeTest extends GatewayTestSupport {
 
     @Test
     void xmlFormatAnswersWithTheSameElementNames() throws Exception {
-        HttpResponse<String> response = get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}", "Format", "xml"));
+        HttpResponse<String> response = get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}", "Format", "xml"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/xml"));
@@ -139,7 +139,7 @@ class HttpInvokeTest extends GatewayTestSupport {
 
     @Test
     void unknownDeviceYieldsNotExistedDevice() throws Exception {
-        HttpResponse<String> response = get(invoke("ProductKey", PK, "DeviceName", "lamp-99", "Identifier", "Blink", "Args", "{}"));
+        HttpResponse<String> response = get(invoke("ProductKey", PK, "DeviceName", "lamp-99", "Identifier", "Blink", "Args", "{\"param1\":1}"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = json(response);
@@ -147,7 +147,7 @@ class HttpInvokeTest extends GatewayTestSupport {
         assertThat(body.path("Code").asText()).isEqualTo("iot.device.NotExistedDevice");
         assertThat(body.path("ErrorMessage").asText()).contains("lamp-99");
         assertThat(body.has("Data")).isFalse();
-        assertThat(json(get(invoke("IotId", "NoSuchIotId", "Identifier", "Blink", "Args", "{}"))).path("Code").asText())
+        assertThat(json(get(invoke("IotId", "NoSuchIotId", "Identifier", "Blink", "Args", "{\"param1\":1}"))).path("Code").asText())
                 .isEqualTo("iot.device.NotExistedDevice");
     }
 
@@ -162,9 +162,9 @@ class HttpInvokeTest extends GatewayTestSupport {
 
     @Test
     void productKeyWithoutDeviceNameIsAMissingParameterAndSoIsTheReverse() throws Exception {
-        HttpResponse<String> noName = get(invoke("ProductKey", PK, "Identifier", "Blink", "Args", "{}"));
-        HttpResponse<String> noKey = get(invoke("DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}"));
-        HttpResponse<String> neither = get(invoke("Identifier", "Blink", "Args", "{}"));
+        HttpResponse<String> noName = get(invoke("ProductKey", PK, "Identifier", "Blink", "Args", "{\"param1\":1}"));
+        HttpResponse<String> noKey = get(invoke("DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}"));
+        HttpResponse<String> neither = get(invoke("Identifier", "Blink", "Args", "{\"param1\":1}"));
 
         assertThat(noName.statusCode()).isEqualTo(400);
         assertThat(json(noName).path("Code").asText()).isEqualTo("MissingParameter");
@@ -178,7 +178,7 @@ class HttpInvokeTest extends GatewayTestSupport {
     @Test
     void silentDeviceYieldsTimeoutAfterTheRequestedTimeout() throws Exception {
         long start = System.nanoTime();
-        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink", "Args", "{}", "Timeout", "500")));
+        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink", "Args", "{\"param1\":1}", "Timeout", "500")));
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(body.path("Success").asBoolean()).isFalse();
@@ -201,17 +201,17 @@ class HttpInvokeTest extends GatewayTestSupport {
 
     @Test
     void formatIsCaseInsensitiveAndDefaultsToJson() throws Exception {
-        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}", "Format", "Xml")).body())
+        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}", "Format", "Xml")).body())
                 .startsWith("<InvokeThingServiceResponse>");
-        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}", "Format", "json")).body())
+        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}", "Format", "json")).body())
                 .startsWith("{\"RequestId\"");
-        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}", "Format", "yaml")).statusCode())
+        assertThat(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}", "Format", "yaml")).statusCode())
                 .isEqualTo(400);
     }
 
     @Test
     void iotInstanceIdAndSignatureParametersAreAccepted() throws Exception {
-        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}",
+        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}",
                 "IotInstanceId", "iot-cn-demo", "AccessKeyId", "testid", "Signature", "abc", "SignatureMethod", "HMAC-SHA1",
                 "SignatureVersion", "1.0", "SignatureNonce", "n-1", "Timestamp", "2026-11-26T03:11:49Z", "Version", "2018-01-20",
                 "RegionId", "cn-shanghai")));
