@@ -1,0 +1,129 @@
+package org.thingservice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.correlate.ReplyCorrelator;
+
+/**
+ * Replies meet their requests by pk/dn/MessageId; late, duplicate, unknown and unreadable replies are counted,
+ * logged, and never complete the wrong call or break a route. A real MQTT client plays the misbehaving device.
+ */
+class ReplyCorrelationTest extends GatewayTestSupport {
+
+    private MqttSpy device;
+    private ReplyCorrelator correlator;
+
+    @BeforeEach
+    void connect() throws Exception {
+        if (device == null) {
+            device = new MqttSpy(brokerUrl(), "/sys/" + PK + "/+/rrpc/request/+");
+            correlator = context.getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
+        }
+    }
+
+    @Test
+    void lateReplyIsCountedAndIgnored() throws Exception {
+        long before = correlator.lateReplies();
+        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
+                "Args", "{\"param1\":1}", "Timeout", "200")));
+        assertThat(body.path("Code").asText()).isEqualTo("iot.messagebroker.TIMEOUT");
+        String id = requestIdSeenBy("lamp-silent");
+
+        device.publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{}}");
+
+        awaitIncrease(correlator::lateReplies, before);
+        assertStillServing();
+    }
+
+    @Test
+    void duplicateReplyIsCountedAndIgnored() throws Exception {
+        long before = correlator.duplicateReplies();
+        JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":2}")));
+        String id = body.path("Data").path("MessageId").asText();
+
+        device.publish("/sys/" + PK + "/lamp-1/rrpc/response/" + id, body.path("Data").path("Result").asText());
+
+        awaitIncrease(correlator::duplicateReplies, before);
+        assertStillServing();
+    }
+
+    @Test
+    void unknownAndUnreadableRepliesAreCountedAndIgnored() throws Exception {
+        long before = correlator.unknownReplies();
+
+        device.publish("/sys/" + PK + "/lamp-1/rrpc/response/4294967295", "{\"id\":\"4294967295\",\"code\":200}");
+        device.publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "this is not JSON");
+        device.publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "{\"code\":200}");
+
+        awaitIncrease(() -> correlator.unknownReplies() - 2, before);
+        assertStillServing();
+    }
+
+    @Test
+    void aReplyFromAnotherDeviceNeverCompletesTheCall() throws Exception {
+        long before = correlator.unknownReplies();
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
+                        "Args", "{\"param1\":1}", "Timeout", "1500")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String id = requestIdSeenBy("lamp-silent");
+
+        // same MessageId, wrong device: it must not answer lamp-silent's call
+        device.publish("/sys/" + PK + "/lamp-2/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{\"forged\":1}}");
+
+        assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).path("Code").asText()).isEqualTo("iot.messagebroker.TIMEOUT");
+        assertThat(correlator.unknownReplies()).isGreaterThan(before);
+    }
+
+    @Test
+    void aDeviceErrorReplyIsStillTheCallsResult() throws Exception {
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
+                        "Args", "{\"param1\":1}", "Timeout", "5000")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String id = requestIdSeenBy("lamp-silent");
+
+        device.publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id,
+                "{\"id\":\"" + id + "\",\"code\":460,\"data\":{},\"message\":\"request parameter error\"}");
+
+        // Alibaba: Success means the call was delivered and answered; the device's verdict is in Result
+        JsonNode body = call.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(body.path("Success").asBoolean()).isTrue();
+        assertThat(JSON.readTree(body.path("Data").path("Result").asText()).path("code").asInt()).isEqualTo(460);
+    }
+
+    private String requestIdSeenBy(String deviceName) throws InterruptedException {
+        String prefix = "/sys/" + PK + "/" + deviceName + "/rrpc/request/";
+        MqttSpy.Message request = device.await(prefix, Duration.ofSeconds(5));
+        assertThat(request).as("the request reached the device").isNotNull();
+        device.received().remove(request);
+        return request.topic().substring(prefix.length());
+    }
+
+    private static void awaitIncrease(LongSupplier counter, long before) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (counter.getAsLong() <= before && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(counter.getAsLong()).isGreaterThan(before);
+    }
+
+    private void assertStillServing() throws Exception {
+        assertThat(json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":3}")))
+                .path("Success").asBoolean()).isTrue();
+    }
+}
