@@ -68,14 +68,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
     @Test
     void aReplyFromAnotherDeviceNeverCompletesTheCall() throws Exception {
         long before = correlator.unknownReplies();
-        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                return json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
-                        "Args", "{\"param1\":1}", "Timeout", "1500")));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<JsonNode> call = callSilentLamp("1500");
         String id = requestIdSeenBy("lamp-silent");
 
         // same MessageId, wrong device: it must not answer lamp-silent's call
@@ -87,14 +80,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
 
     @Test
     void aDeviceErrorReplyIsStillTheCallsResult() throws Exception {
-        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                return json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
-                        "Args", "{\"param1\":1}", "Timeout", "5000")));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<JsonNode> call = callSilentLamp("5000");
         String id = requestIdSeenBy("lamp-silent");
 
         device.publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id,
@@ -104,6 +90,18 @@ class ReplyCorrelationTest extends GatewayTestSupport {
         JsonNode body = call.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(body.path("Success").asBoolean()).isTrue();
         assertThat(JSON.readTree(body.path("Data").path("Result").asText()).path("code").asInt()).isEqualTo(460);
+    }
+
+    /** Calls lamp-silent in the background, so that the test can answer in its place. */
+    private CompletableFuture<JsonNode> callSilentLamp(String timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return json(get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink",
+                        "Args", "{\"param1\":1}", "Timeout", timeout)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private String requestIdSeenBy(String deviceName) throws InterruptedException {
