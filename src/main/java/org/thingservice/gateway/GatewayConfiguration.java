@@ -21,7 +21,11 @@ import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.mqtt.PublishGate;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.registry.ProcessedRequests;
+import org.thingservice.gateway.kafka.KafkaOffsets;
+import org.thingservice.gateway.kafka.KafkaRequestReader;
 import org.thingservice.gateway.registry.RegistrySeed;
 import org.thingservice.gateway.simulator.DeviceSimulator;
 
@@ -53,7 +57,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("MQTT broker {}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
                 Boolean.parseBoolean(required(properties, "gateway.simulator.enabled")) ? "on" : "off");
 
-        DeviceRegistry devices = new DeviceRegistry(database(context, properties));
+        boolean kafka = optional(properties, "camel.component.kafka.brokers") != null;
+        properties.addOverrideProperty("gateway.kafka.enabled", Boolean.toString(kafka));
+        if (kafka) {
+            LOG.info("Kafka on: requests from topic {}", required(properties, "gateway.kafka.requests"));
+        } else {
+            LOG.info("Kafka off: camel.component.kafka.brokers is not set");
+        }
+
+        HikariDataSource database = database(context, properties);
+        DeviceRegistry devices = new DeviceRegistry(database);
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
 
         MessageIds messageIds = new MessageIds();
@@ -67,9 +80,14 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
         registry.bind("thingModelValidator", new ThingModelValidator(
                 new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
+        registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
+                Long.parseLong(required(properties, "gateway.invoke.timeout"))));
         registry.bind("replyCorrelator", new ReplyCorrelator(codec));
         registry.bind("replyWaiter", new ReplyWaiter());
         registry.bind("responses", new Responses());
+        registry.bind("processedRequests", new ProcessedRequests(database));
+        registry.bind("kafkaRequestReader", new KafkaRequestReader());
+        registry.bind("kafkaOffsets", new KafkaOffsets());
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
     }

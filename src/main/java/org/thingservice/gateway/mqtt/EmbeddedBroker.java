@@ -40,6 +40,10 @@ public final class EmbeddedBroker extends ServiceSupport {
                   <listeners>
                     <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                   </listeners>
+                  <mqtt>
+                    <!-- how many QoS 1 publishes a client may have awaiting PUBACK: HiveMQ's 10 is far too few for a gateway -->
+                    <receive-maximum><server-receive-maximum>65535</server-receive-maximum></receive-maximum>
+                  </mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>

@@ -1,0 +1,100 @@
+package org.thingservice.gateway.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.Exchanges;
+import org.thingservice.gateway.invoke.Invocation;
+import org.thingservice.gateway.invoke.InvokeRequest;
+import org.thingservice.gateway.invoke.ResponseFormat;
+import org.thingservice.gateway.registry.ProcessedRequests;
+
+/**
+ * The Kafka source: turns one request record (a JSON object with the InvokeThingService parameters) into an
+ * Invocation. Kafka callers get the device's answer for async services too, so the call always waits.
+ */
+public final class KafkaRequestReader {
+
+    /** exchange property: the key of the result record */
+    public static final String RESULT_KEY = "TsgResultKey";
+    /** exchange property: the request record's value, for the dead-letter topic */
+    public static final String RECORD_VALUE = "TsgRecordValue";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The exchange's body is the record's own exchange (one element of a polled batch). */
+    public Invocation read(Exchange exchange) {
+        Exchange record = exchange.getMessage().getBody(Exchange.class);
+        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
+        Long offset = record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+        Object key = record.getMessage().getHeader(KafkaConstants.KEY);
+        byte[] value = record.getMessage().getBody(byte[].class);
+        String source = topic + "/" + partition + "/" + offset;
+        exchange.setProperty(ProcessedRequests.SOURCE, source);
+        exchange.setProperty(RECORD_VALUE, value);
+        exchange.getMessage().setHeader("SourceTopic", topic);
+        exchange.getMessage().setHeader("SourcePartition", partition);
+        exchange.getMessage().setHeader("SourceOffset", offset);
+
+        exchange.setProperty(Exchanges.REQUEST_ID, UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.JSON);
+        exchange.setProperty(RESULT_KEY, key != null ? key.toString() : null);
+        String text = utf8(value);
+        JsonNode request;
+        try {
+            request = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER,
+                    "The record is not JSON (" + e.getOriginalMessage() + "); send a JSON object with IotId or ProductKey+DeviceName, Identifier and Args.");
+        }
+        if (request == null || !request.isObject()) {
+            throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER,
+                    "The record must be a JSON object with IotId or ProductKey+DeviceName, Identifier and Args.");
+        }
+        String requestId = text(request, "RequestId");
+        if (requestId != null) {
+            exchange.setProperty(Exchanges.REQUEST_ID, requestId);
+        }
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(text(request, "Format")));
+        exchange.setProperty(RESULT_KEY, key != null ? key.toString() : exchange.getProperty(Exchanges.REQUEST_ID));
+        exchange.setProperty(ProcessedRequests.KEY, requestId != null ? "RequestId:" + requestId : source);
+        JsonNode args = request.get("Args");
+        Invocation invocation = new Invocation(new InvokeRequest(exchange.getProperty(Exchanges.REQUEST_ID, String.class),
+                text(request, "IotId"), text(request, "ProductKey"), text(request, "DeviceName"), text(request, "Identifier"),
+                args == null || args.isNull() ? null : args.isTextual() ? args.asText() : args.toString(),
+                text(request, "Timeout"), true), exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
+        exchange.setProperty(Exchanges.INVOCATION, invocation);
+        return invocation;
+    }
+
+    private static String utf8(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new UnreadableRecordException("the record has no value");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UnreadableRecordException("the record's value is not UTF-8 text");
+        }
+    }
+
+    private static String text(JsonNode request, String field) {
+        JsonNode node = request.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text = node.isValueNode() ? node.asText() : node.toString();
+        return text.isEmpty() ? null : text;
+    }
+}
