@@ -1,0 +1,86 @@
+package org.thingservice.gateway;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Server binaries some tests run as child processes (installed from Debian packages, not from Maven). A missing one
+ * skips the test, loudly; with GATEWAY_TESTS_REQUIRE_BINARIES=true (CI) it fails it, so nothing is skipped unnoticed.
+ */
+public final class ExternalBinaries {
+
+    public static final String REQUIRE_VARIABLE = "GATEWAY_TESTS_REQUIRE_BINARIES";
+    // Debian installs it in /usr/sbin, which is not on every user's PATH
+    private static final List<Path> MOSQUITTO_LOCATIONS = List.of(Path.of("/usr/sbin/mosquitto"));
+
+    private ExternalBinaries() {
+    }
+
+    /** The mosquitto MQTT broker; aborts (or fails) the calling test when it is not installed. */
+    public static Path mosquitto() {
+        return require("mosquitto", "mosquitto", MOSQUITTO_LOCATIONS, required());
+    }
+
+    public static boolean hasMosquitto() {
+        return locate("mosquitto", MOSQUITTO_LOCATIONS).isPresent();
+    }
+
+    /**
+     * Skips (or fails) each test of a class when mosquitto is missing. Declared on the class with @ExtendWith, it runs
+     * before Camel's test support creates the context, so a gateway without its broker is never started; and it
+     * reports every test as skipped, where an abort while the test instance is constructed is counted nowhere.
+     */
+    public static final class RequireMosquitto implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            mosquitto();
+        }
+    }
+
+    static boolean required() {
+        return "true".equalsIgnoreCase(System.getenv(REQUIRE_VARIABLE));
+    }
+
+    /** The first of {@code candidates} that is an executable file, else the first {@code name} on PATH. */
+    static Optional<Path> locate(String name, List<Path> candidates) {
+        List<Path> looked = new ArrayList<>(candidates);
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    looked.add(Path.of(dir, name));
+                }
+            }
+        }
+        return looked.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    }
+
+    /** The executable {@code name}; missing, it aborts the calling test or, when {@code required}, fails it. */
+    static Path require(String name, String aptPackage, List<Path> candidates, boolean required) {
+        Optional<Path> found = locate(name, candidates);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String message = "The " + name + " binary is not installed (looked in " + candidates + " and on PATH). Install it with: "
+                + "apt-get install -y " + aptPackage;
+        if (required) {
+            Assertions.fail(message + " (" + REQUIRE_VARIABLE + "=true: a missing binary fails the build)");
+        }
+        System.err.println("""
+
+                ********************************************************************************
+                * TEST SKIPPED: %s
+                * Set %s=true to make this a failure instead.
+                ********************************************************************************
+                """.formatted(message, REQUIRE_VARIABLE));
+        return Assumptions.abort(message);
+    }
+}

@@ -1,0 +1,98 @@
+package org.thingservice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.mqtt.EmbeddedBroker;
+
+/** With an external broker and nothing else said, the gateway starts neither its own broker nor simulated devices. */
+@ExtendWith(ExternalBinaries.RequireMosquitto.class)
+class ExternalBrokerDefaultsTest extends GatewayTestSupport {
+
+    // no initialiser: settings() needs the broker while the superclass is still being constructed
+    private Mosquitto mosquitto;
+
+    private Mosquitto mosquitto() {
+        if (mosquitto == null) {
+            mosquitto = Mosquitto.launch();
+        }
+        return mosquitto;
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        if (!ExternalBinaries.hasMosquitto()) {
+            return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
+        }
+        return Map.of("gateway.mqtt.url", mosquitto().url()); // gateway.simulator.enabled deliberately unset
+    }
+
+    @Override
+    protected String brokerUrl() {
+        return mosquitto().url();
+    }
+
+    @AfterAll
+    void stopBroker() throws Exception {
+        // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
+        try {
+            if (context != null) {
+                context.stop();
+            }
+        } finally {
+            if (mosquitto != null) {
+                mosquitto.close();
+            }
+        }
+    }
+
+    @Test
+    void simulatedDevicesAreOffByDefault() {
+        assertThat(context.getRouteController().getRouteStatus("simulator-rrpc")).isNotEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("simulator-services")).isNotEqualTo(ServiceStatus.Started);
+        // the gateway's own routes did start: the simulator is off by choice, not because nothing started
+        assertThat(context.getRouteController().getRouteStatus("rrpc-replies")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void syncCallTimesOutBecauseNobodyAnswers() throws Exception {
+        try (MqttSpy spy = new MqttSpy(brokerUrl(), "/sys/" + PK + "/lamp-1/rrpc/#")) {
+            JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink",
+                    "Args", "{\"param1\":1}", "Timeout", "500")));
+
+            assertThat(body.path("Success").asBoolean()).isFalse();
+            assertThat(body.path("Code").asText()).as(body.toString()).isEqualTo(ErrorCodes.TIMEOUT);
+            // the request did go out through mosquitto: the silence is the missing devices', not a failed publish
+            assertThat(spy.await("/sys/" + PK + "/lamp-1/rrpc/request/", Duration.ofSeconds(5))).isNotNull();
+            assertThat(spy.received()).noneMatch(m -> m.topic().contains("/rrpc/response/"));
+        }
+    }
+
+    @Test
+    void noEmbeddedBrokerIsStarted() {
+        assertThat(listens(embeddedMqttPort())).as("embedded broker port %d", embeddedMqttPort()).isFalse();
+        assertThat(context.hasService(EmbeddedBroker.class)).isNull();
+        assertThat(context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration().getBrokerUrl())
+                .isEqualTo(mosquitto().url());
+    }
+
+    private static boolean listens(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
