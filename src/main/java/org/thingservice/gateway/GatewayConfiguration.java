@@ -17,7 +17,10 @@ import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
 import org.thingservice.gateway.invoke.RequestValidator;
+import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.invoke.Responses;
+import org.thingservice.gateway.files.BatchFiles;
+import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
@@ -65,6 +68,12 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.info("Kafka off: camel.component.kafka.brokers is not set");
         }
 
+        for (String folder : new String[] {"inbox", "outbox", "done", "error"}) {
+            // absolute, because the file consumer's move and moveFailed are otherwise relative to the inbox
+            properties.addOverrideProperty("gateway.files." + folder,
+                    Path.of(required(properties, "gateway.files." + folder)).toAbsolutePath().normalize().toString());
+        }
+
         HikariDataSource database = database(context, properties);
         DeviceRegistry devices = new DeviceRegistry(database);
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
@@ -88,6 +97,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("processedRequests", new ProcessedRequests(database));
         registry.bind("kafkaRequestReader", new KafkaRequestReader());
         registry.bind("kafkaOffsets", new KafkaOffsets());
+        registry.bind("batchFiles", new BatchFiles(ResponseFormat.parse(required(properties, "gateway.files.format")),
+                Boolean.parseBoolean(required(properties, "gateway.files.allow-repeat")),
+                Integer.parseInt(required(properties, "gateway.files.max-in-flight")),
+                Long.parseLong(required(properties, "gateway.files.progress-interval"))));
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
     }

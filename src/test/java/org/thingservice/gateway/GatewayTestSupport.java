@@ -33,6 +33,19 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
     // no initialisers: CamelTestSupport asks for the settings while it is being constructed, before they would run
     private int httpPort;
     private int embeddedMqttPort;
+    private java.nio.file.Path dataDir;
+
+    /** Where this gateway keeps its files (inbox, outbox, ...): a fresh temporary folder. */
+    protected java.nio.file.Path dataDir() {
+        if (dataDir == null) {
+            try {
+                dataDir = java.nio.file.Files.createTempDirectory("tsg-data");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return dataDir;
+    }
 
     protected int httpPort() {
         if (httpPort == 0) {
@@ -59,6 +72,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         p.setProperty("camel.server.port", Integer.toString(httpPort()));
         p.setProperty("gateway.mqtt.embedded.port", Integer.toString(embeddedMqttPort()));
         p.setProperty("gateway.registry.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        p.setProperty("gateway.data.dir", dataDir().toString());
         p.putAll(settings());
         return p;
     }

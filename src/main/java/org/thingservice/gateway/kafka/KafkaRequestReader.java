@@ -15,7 +15,7 @@ import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
-import org.thingservice.gateway.invoke.InvokeRequest;
+import org.thingservice.gateway.invoke.JsonRequests;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.registry.ProcessedRequests;
 
@@ -61,18 +61,15 @@ public final class KafkaRequestReader {
             throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER,
                     "The record must be a JSON object with IotId or ProductKey+DeviceName, Identifier and Args.");
         }
-        String requestId = text(request, "RequestId");
+        String requestId = JsonRequests.text(request, "RequestId");
         if (requestId != null) {
             exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         }
-        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(text(request, "Format")));
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(JsonRequests.text(request, "Format")));
         exchange.setProperty(RESULT_KEY, key != null ? key.toString() : exchange.getProperty(Exchanges.REQUEST_ID));
         exchange.setProperty(ProcessedRequests.KEY, requestId != null ? "RequestId:" + requestId : source);
-        JsonNode args = request.get("Args");
-        Invocation invocation = new Invocation(new InvokeRequest(exchange.getProperty(Exchanges.REQUEST_ID, String.class),
-                text(request, "IotId"), text(request, "ProductKey"), text(request, "DeviceName"), text(request, "Identifier"),
-                args == null || args.isNull() ? null : args.isTextual() ? args.asText() : args.toString(),
-                text(request, "Timeout"), true), exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
+        Invocation invocation = new Invocation(JsonRequests.toInvokeRequest(request, exchange.getProperty(Exchanges.REQUEST_ID, String.class)),
+                exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }
@@ -87,14 +84,5 @@ public final class KafkaRequestReader {
         } catch (CharacterCodingException e) {
             throw new UnreadableRecordException("the record's value is not UTF-8 text");
         }
-    }
-
-    private static String text(JsonNode request, String field) {
-        JsonNode node = request.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        String text = node.isValueNode() ? node.asText() : node.toString();
-        return text.isEmpty() ? null : text;
     }
 }

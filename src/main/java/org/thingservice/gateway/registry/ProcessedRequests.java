@@ -26,6 +26,8 @@ public final class ProcessedRequests {
     public static final String SOURCE = "TsgRequestSource";
     /** exchange property: set when the request is a redelivery whose result was already written */
     public static final String ALREADY_DONE = "TsgAlreadyDone";
+    /** exchange property: the answer to keep with a done request (JSON text), and the one kept for a redelivery */
+    public static final String RESULT = "TsgRequestResult";
 
     private final DataSource dataSource;
 
@@ -54,7 +56,7 @@ public final class ProcessedRequests {
                     throw e;
                 }
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT source, state FROM processed_request WHERE request_key = ?")) {
+            try (PreparedStatement select = c.prepareStatement("SELECT source, state, result FROM processed_request WHERE request_key = ?")) {
                 select.setString(1, key);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
@@ -62,6 +64,7 @@ public final class ProcessedRequests {
                     if (redelivery && "DONE".equals(rs.getString(2))) {
                         LOG.info("Request {} from {} was already answered; redelivery skipped", key, source);
                         exchange.setProperty(ALREADY_DONE, true);
+                        exchange.setProperty(RESULT, rs.getString(3));
                         return;
                     }
                     LOG.warn("Request {} from {} is not sent to the device again ({})", key, source,
@@ -81,9 +84,10 @@ public final class ProcessedRequests {
             return; // never claimed (it failed before reaching a device), or a skipped redelivery
         }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE processed_request SET state = 'DONE', updated_at = ? WHERE request_key = ?")) {
+             PreparedStatement update = c.prepareStatement("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?")) {
             update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            update.setString(2, key);
+            update.setString(2, exchange.getProperty(RESULT, String.class));
+            update.setString(3, key);
             update.executeUpdate();
         }
     }

@@ -17,7 +17,7 @@ import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.GatewayConfiguration;
+import org.thingservice.gateway.InProcessGateway;
 import org.thingservice.gateway.MqttSpy;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 
@@ -49,7 +49,7 @@ class KafkaRestartTest {
             settings.setProperty("gateway.kafka.dead-letter", "restart.dead");
             settings.setProperty("gateway.kafka.max-in-flight", "20");
 
-            Main first = start(settings);
+            Main first = InProcessGateway.start(settings);
             for (int i = 0; i < REQUESTS; i++) {
                 kafka.send("restart.requests", "k" + i, "{\"RequestId\":\"rid-" + i + "\",\"ProductKey\":\"a1LampDemo1\",\"DeviceName\":\"lamp-1\","
                         + "\"Identifier\":\"SetColor\",\"Args\":{\"color\":1,\"label\":\"r" + i + "\"}}");
@@ -59,7 +59,7 @@ class KafkaRestartTest {
             int afterStop = kafka.read("restart.results", Integer.MAX_VALUE, Duration.ofSeconds(2)).size();
             assertThat(afterStop).as("the stop came in the middle of the stream").isLessThan(REQUESTS);
 
-            Main second = start(settings);
+            Main second = InProcessGateway.start(settings);
             List<ConsumerRecord<String, String>> results = awaitResults(kafka, REQUESTS, Duration.ofSeconds(120));
             second.stop();
 
@@ -75,17 +75,6 @@ class KafkaRestartTest {
         } finally {
             mqtt.stop();
         }
-    }
-
-    private static Main start(Properties settings) throws Exception {
-        Main main = new Main();
-        main.configure().addConfiguration(GatewayConfiguration.class);
-        Properties p = new Properties();
-        p.putAll(settings);
-        p.setProperty("camel.server.port", Integer.toString(FreePorts.next()));
-        main.setOverrideProperties(p);
-        main.start();
-        return main;
     }
 
     private static List<ConsumerRecord<String, String>> awaitResults(EmbeddedKafka kafka, int n, Duration timeout) {

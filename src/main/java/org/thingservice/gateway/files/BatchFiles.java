@@ -1,0 +1,235 @@
+package org.thingservice.gateway.files;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.ErrorResponse;
+import org.thingservice.gateway.invoke.Exchanges;
+import org.thingservice.gateway.invoke.Invocation;
+import org.thingservice.gateway.invoke.InvokeThingServiceResponse;
+import org.thingservice.gateway.invoke.JsonRequests;
+import org.thingservice.gateway.invoke.ResponseFormat;
+import org.thingservice.gateway.registry.ProcessedRequests;
+
+/**
+ * The batch-file source: reads a dropped .jsonl or .csv file into request lines, turns each line into an
+ * Invocation, collects each line's answer, and writes the result file in input order.
+ */
+public final class BatchFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchFiles.class);
+    /** exchange property: the Batch being processed */
+    public static final String BATCH = "TsgBatch";
+    private static final String BATCH_LINE = "TsgBatchLine";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final XmlMapper XML = new XmlMapper();
+    private static final List<String> CSV_COLUMNS = List.of("IotId", "ProductKey", "DeviceName", "Identifier", "Args", "RequestId", "Timeout");
+
+    private final ResponseFormat format;
+    private final boolean allowRepeat;
+    private final int inFlight;
+    private final long progressNanos;
+
+    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis) {
+        this.format = format;
+        this.allowRepeat = allowRepeat;
+        this.inFlight = inFlight;
+        this.progressNanos = progressMillis * 1_000_000;
+    }
+
+    /** Reads the dropped file; answers its lines in groups of at most gateway.files.max-in-flight. */
+    public List<List<Batch.Line>> open(Exchange exchange) {
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        String text = utf8(bytes);
+        List<Batch.Line> lines = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? csv(text) : jsonl(text);
+        String id = sha256(bytes);
+        if (allowRepeat) {
+            id += "@" + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        }
+        Batch batch = new Batch(name, id, lines);
+        exchange.setProperty(BATCH, batch);
+        LOG.info("File {}: {} request lines", name, lines.size());
+        List<List<Batch.Line>> groups = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i += inFlight) {
+            groups.add(lines.subList(i, Math.min(lines.size(), i + inFlight)));
+        }
+        return groups;
+    }
+
+    /** One line of the file as a call of the shared pipeline; a line that could not be parsed is an error answer. */
+    public Invocation line(Exchange exchange) {
+        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        Batch.Line line = exchange.getMessage().getBody(Batch.Line.class);
+        exchange.setProperty(BATCH_LINE, line);
+        String requestId = line.request() != null ? JsonRequests.text(line.request(), "RequestId") : null;
+        exchange.setProperty(Exchanges.REQUEST_ID, requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.JSON);
+        exchange.setProperty(ProcessedRequests.KEY, "file:" + batch.id() + ":" + line.number());
+        exchange.setProperty(ProcessedRequests.SOURCE, "file:" + batch.id() + ":" + line.number());
+        if (line.problem() != null) {
+            throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER, "Line " + line.number() + ": " + line.problem());
+        }
+        Invocation invocation = new Invocation(JsonRequests.toInvokeRequest(line.request(),
+                exchange.getProperty(Exchanges.REQUEST_ID, String.class)), ResponseFormat.JSON);
+        exchange.setProperty(Exchanges.INVOCATION, invocation);
+        return invocation;
+    }
+
+    /** The line's answer (a response, or the one stored for it before) goes into the batch. */
+    public void record(Exchange exchange) throws JsonProcessingException {
+        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        Batch.Line line = exchange.getProperty(BATCH_LINE, Batch.Line.class);
+        Object body = exchange.getMessage().getBody();
+        JsonNode response = body instanceof String stored ? JSON.readTree(stored) : JSON.valueToTree(body);
+        exchange.setProperty(ProcessedRequests.RESULT, JSON.writeValueAsString(response));
+        String outcome = response.path("Success").asBoolean(false) ? "Success" : response.path("Code").asText("?");
+        int done = batch.record(line.index(), response, outcome, Boolean.TRUE.equals(exchange.getProperty(ProcessedRequests.ALREADY_DONE)));
+        if (batch.progressDue(progressNanos)) {
+            LOG.info("File {}: {}/{} lines done, {} lines/s", batch.fileName(), done, batch.lines().size(),
+                    Math.round(done / batch.seconds()));
+        }
+    }
+
+    /** The result file: one result per input line, in input order, each with its line number and RequestId. */
+    public String write(Exchange exchange) throws JsonProcessingException {
+        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        StringBuilder out = new StringBuilder(format == ResponseFormat.XML ? "<Results file=\"" + xmlAttribute(batch.fileName()) + "\">\n" : "");
+        int written = 0;
+        for (Batch.Line line : batch.lines()) {
+            JsonNode response = batch.result(line.index());
+            if (response == null) {
+                continue;
+            }
+            written++;
+            String requestId = response.path("RequestId").asText();
+            if (format == ResponseFormat.XML) {
+                Object typed = response.has("Success") ? JSON.treeToValue(response, InvokeThingServiceResponse.class)
+                        : JSON.treeToValue(response, ErrorResponse.class);
+                out.append("<Result line=\"").append(line.number()).append("\" RequestId=\"").append(xmlAttribute(requestId)).append("\">")
+                        .append(XML.writeValueAsString(typed)).append("</Result>\n");
+            } else {
+                ObjectNode result = JSON.createObjectNode().put("line", line.number()).put("RequestId", requestId);
+                result.set("Response", response);
+                out.append(JSON.writeValueAsString(result)).append('\n');
+            }
+        }
+        if (format == ResponseFormat.XML) {
+            out.append("</Results>\n");
+        }
+        Map<String, Integer> outcomes = batch.outcomes();
+        int counted = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+        LOG.info("File {}: {} lines in, {} results out, by outcome {} ({} s)", batch.fileName(), batch.lines().size(), written,
+                outcomes, String.format(Locale.ROOT, "%.1f", batch.seconds()));
+        if (batch.replayed() > 0) {
+            LOG.info("File {}: {} lines were answered before (same content, or the same drop before a restart); their stored results "
+                    + "were used and their devices not invoked again{}", batch.fileName(), batch.replayed(),
+                    allowRepeat ? "" : " (set gateway.files.allow-repeat=true to invoke them again when the same content is dropped again)");
+        }
+        if (written != batch.lines().size() || counted != written) {
+            throw new IllegalStateException("File " + batch.fileName() + ": " + batch.lines().size() + " lines in but "
+                    + written + " results out; the file is left for another attempt");
+        }
+        return out.toString();
+    }
+
+    /** batch-7.jsonl becomes batch-7.results.jsonl (or .results.xml). */
+    public String resultName(Exchange exchange) {
+        String name = exchange.getProperty(BATCH, Batch.class).fileName();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + ".results." + (format == ResponseFormat.XML ? "xml" : "jsonl");
+    }
+
+    private static List<Batch.Line> jsonl(String text) {
+        List<Batch.Line> lines = new ArrayList<>();
+        String[] physical = text.split("\r?\n", -1);
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i].isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode request = JSON.readTree(physical[i]);
+                lines.add(request != null && request.isObject() ? new Batch.Line(lines.size(), i + 1, request, null)
+                        : new Batch.Line(lines.size(), i + 1, null, "not a JSON object"));
+            } catch (JsonProcessingException e) {
+                lines.add(new Batch.Line(lines.size(), i + 1, null, "not JSON (" + e.getOriginalMessage() + ")"));
+            }
+        }
+        return lines;
+    }
+
+    private static List<Batch.Line> csv(String text) {
+        String[] physical = text.split("\r?\n", -1);
+        List<String> header;
+        try {
+            header = CsvLines.cells(physical[0].replace("\uFEFF", "").trim());
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableFileException("the CSV header cannot be read: " + e.getMessage());
+        }
+        if (!CSV_COLUMNS.containsAll(header) || !header.contains("Identifier")) {
+            throw new UnreadableFileException("the CSV header must name some of the columns " + CSV_COLUMNS
+                    + " (Identifier at least), found " + header);
+        }
+        List<Batch.Line> lines = new ArrayList<>();
+        for (int i = 1; i < physical.length; i++) {
+            if (physical[i].isBlank()) {
+                continue;
+            }
+            try {
+                List<String> cells = CsvLines.cells(physical[i]);
+                if (cells.size() != header.size()) {
+                    lines.add(new Batch.Line(lines.size(), i + 1, null, "expected " + header.size() + " cells, found " + cells.size()));
+                    continue;
+                }
+                ObjectNode request = JSON.createObjectNode();
+                for (int c = 0; c < header.size(); c++) {
+                    request.put(header.get(c), cells.get(c));
+                }
+                lines.add(new Batch.Line(lines.size(), i + 1, request, null));
+            } catch (IllegalArgumentException e) {
+                lines.add(new Batch.Line(lines.size(), i + 1, null, e.getMessage()));
+            }
+        }
+        return lines;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UnreadableFileException("the file is not UTF-8 text");
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String xmlAttribute(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+    }
+}
