@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -16,6 +17,7 @@ import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
+import org.thingservice.gateway.invoke.NonBlockingHttpEngine;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.invoke.Responses;
@@ -83,6 +85,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("deviceRegistry", devices);
         registry.bind("alinkCodec", codec);
         registry.bind("httpRequestReader", new HttpRequestReader());
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         registry.bind("requestValidator", new RequestValidator(
                 Long.parseLong(required(properties, "gateway.invoke.timeout")),
                 Long.parseLong(required(properties, "gateway.invoke.max-timeout")),

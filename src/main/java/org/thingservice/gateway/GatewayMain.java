@@ -14,7 +14,8 @@ public final class GatewayMain {
             System.setProperty("logback.configurationFile", "gateway-logback.xml");
         }
         Main main = new Main();
-        main.setPropertyPlaceholderLocations("classpath:application.properties,file:application.properties;optional=true");
+        // the first location that has a key wins: ./application.properties must come before the packaged defaults
+        main.setPropertyPlaceholderLocations("file:application.properties;optional=true,classpath:application.properties");
         main.configure().addConfiguration(GatewayConfiguration.class);
         main.run(args);
     }

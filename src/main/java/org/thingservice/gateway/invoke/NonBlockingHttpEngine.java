@@ -1,0 +1,121 @@
+package org.thingservice.gateway.invoke;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.MessageHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * platform-http on Vert.x, with calls that wait for their device without holding a thread.
+ * <p>
+ * Camel's own Vert.x consumer (4.17) runs the whole route synchronously on a Vert.x worker thread, so every call
+ * parked in replyWaiter kept one of the 20 workers: calls to a device that answers in 2 s went through at 10 a second
+ * (1,000 of them: 100 s), and every other call queued behind them. This consumer starts the route on a worker (its
+ * first steps block: the registry database, the MQTT publish) as an asynchronous processor, so the worker is free
+ * again once the call is parked, and writes the answer when the route completes. Unlike Camel's consumer it does not
+ * copy form fields into headers (HttpRequestReader reads them from the request) and has no proxy mode.
+ */
+public final class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
+
+    @Override
+    public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        return new Consumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+    }
+
+    static final class Consumer extends VertxPlatformHttpConsumer {
+
+        private static final Logger LOG = LoggerFactory.getLogger(NonBlockingHttpEngine.class);
+
+        Consumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
+                String routerName) {
+            super(endpoint, processor, handlers, routerName);
+        }
+
+        @Override
+        protected void handleRequest(RoutingContext ctx) {
+            if (isSuspended()) {
+                ctx.response().setStatusCode(503).end();
+                return;
+            }
+            Context context = ctx.vertx().getOrCreateContext();
+            Exchange exchange = createExchange(false);
+            exchange.setPattern(ExchangePattern.InOut);
+            processHttpRequest(exchange, ctx).onComplete(read -> {
+                if (read.failed()) {
+                    fail(ctx, exchange, read.cause());
+                    return;
+                }
+                ctx.vertx().executeBlocking(() -> {
+                    createUoW(exchange);
+                    // the answer is written on the request's event loop, whichever thread completes the route
+                    getAsyncProcessor().process(exchange, doneSync -> context.runOnContext(v -> respond(ctx, exchange)));
+                    return null;
+                }, false).onFailure(e -> fail(ctx, exchange, e));
+            });
+        }
+
+        private void respond(RoutingContext ctx, Exchange exchange) {
+            try {
+                if (!ctx.response().ended()) { // a request timeout may have answered already
+                    write(ctx.response(), exchange);
+                }
+            } catch (Exception e) {
+                getExceptionHandler().handleException("Could not write the HTTP answer", exchange, e);
+                if (!ctx.response().ended()) {
+                    ctx.fail(e);
+                }
+            } finally {
+                doneUoW(exchange);
+                releaseExchange(exchange, false);
+            }
+        }
+
+        /** The route's status code, headers (through the endpoint's filter, as Camel's consumer does) and body. */
+        private void write(HttpServerResponse response, Exchange exchange) throws Exception {
+            if (exchange.getException() != null) {
+                // the routes answer every failure themselves (route configuration http-errors): this is a bug; no stack trace out
+                LOG.error("Unanswered failure on {}", getEndpoint().getPath(), exchange.getException());
+                response.setStatusCode(500).end();
+                return;
+            }
+            Message message = exchange.getMessage();
+            response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+            HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
+            for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+                if (header.getValue() != null && (filter == null || !filter.applyFilterToCamelHeaders(header.getKey(), header.getValue(), exchange))) {
+                    response.putHeader(header.getKey(), header.getValue().toString());
+                }
+            }
+            String contentType = MessageHelper.getContentType(message); // the filter drops Content-Type: set it like Camel does
+            if (contentType != null) {
+                response.putHeader("Content-Type", contentType);
+            }
+            Object body = message.getBody();
+            byte[] bytes = body == null ? new byte[0] : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
+            response.end(Buffer.buffer(bytes)).onFailure(e -> LOG.debug("The caller left before its answer: {}", e.getMessage()));
+        }
+
+        private void fail(RoutingContext ctx, Exchange exchange, Throwable cause) {
+            getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), exchange, cause);
+            ctx.fail(cause);
+            doneUoW(exchange);
+            releaseExchange(exchange, false);
+        }
+    }
+}
