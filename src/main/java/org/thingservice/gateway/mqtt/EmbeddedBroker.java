@@ -45,9 +45,6 @@ public final class EmbeddedBroker extends ServiceSupport {
                     <receive-maximum><server-receive-maximum>65535</server-receive-maximum></receive-maximum>
                   </mqtt>
                   <persistence><mode>in-memory</mode></persistence>
-                  <!-- HiveMQ's default Receive Maximum lets a client have only 10 QoS 1 publishes awaiting their PUBACK, and
-                       paho fails the 11th at once ("Too many publishes in progress"): a burst of calls got PublishMessageFailed -->
-                  <mqtt><receive-maximum><server-receive-maximum>65535</server-receive-maximum></receive-maximum></mqtt>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(port), StandardCharsets.UTF_8);
