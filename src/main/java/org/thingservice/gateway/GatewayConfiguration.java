@@ -2,6 +2,10 @@ package org.thingservice.gateway;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -12,10 +16,15 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.AlinkCodec;
+import org.thingservice.gateway.auth.AccessKeys;
+import org.thingservice.gateway.auth.AuthenticationPolicy;
+import org.thingservice.gateway.auth.CallerAuthentication;
+import org.thingservice.gateway.auth.SignatureVerifier;
 import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
+import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.invoke.ThingModelValidator;
@@ -36,6 +45,8 @@ import org.thingservice.gateway.simulator.DeviceSimulator;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+    /** Alibaba's: a signed request's Timestamp may differ from the gateway's clock by at most 15 minutes */
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -65,6 +76,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.info("Kafka off: camel.component.kafka.brokers is not set");
         }
 
+        authentication(properties, embedded, registry);
+
         HikariDataSource database = database(context, properties);
         DeviceRegistry devices = new DeviceRegistry(database);
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
@@ -80,6 +93,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
         registry.bind("thingModelValidator", new ThingModelValidator(
                 new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
+        registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
         registry.bind("replyCorrelator", new ReplyCorrelator(codec));
@@ -90,6 +104,39 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("kafkaOffsets", new KafkaOffsets());
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
+    }
+
+    /**
+     * Whether HTTP callers must sign their calls (see AuthenticationPolicy), published as gateway.auth.enabled for
+     * the HTTP route; when they must, the verifier of their signatures against the keys file.
+     */
+    private static void authentication(PropertiesComponent properties, boolean embeddedBroker, Registry registry) {
+        AuthenticationPolicy policy = AuthenticationPolicy.decide(optional(properties, "gateway.auth.enabled"), embeddedBroker,
+                optional(properties, "camel.server.host"), Boolean.parseBoolean(optional(properties, "gateway.auth.allow-insecure")));
+        properties.addOverrideProperty("gateway.auth.enabled", Boolean.toString(policy.enabled()));
+        if (policy.warning() != null) {
+            LOG.warn(policy.warning());
+        }
+        if (!policy.enabled()) {
+            return;
+        }
+        String file = optional(properties, "gateway.auth.keys");
+        if (file == null) {
+            throw new IllegalStateException("Caller authentication is on, but gateway.auth.keys names no keys file: create a "
+                    + "CSV file with the header AccessKeyId,AccessKeySecret and one line per caller (README: Caller "
+                    + "authentication) and set gateway.auth.keys to its path.");
+        }
+        Path path = Path.of(file).toAbsolutePath();
+        AccessKeys keys;
+        try {
+            keys = AccessKeys.load(path, Clock.systemUTC(), LOG::warn);
+        } catch (IOException e) {
+            // the message names the file and the line, never a secret
+            throw new IllegalStateException("Cannot load the access keys file " + path + " (gateway.auth.keys): " + e, e);
+        }
+        registry.bind("callerAuthentication", new CallerAuthentication(new SignatureVerifier(keys, Clock.systemUTC(),
+                MAX_SKEW, Integer.parseInt(required(properties, "gateway.auth.max-nonces")))));
+        LOG.info("Caller authentication on: {} access key(s) in {}, read again when it changes", keys.size(), path);
     }
 
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */

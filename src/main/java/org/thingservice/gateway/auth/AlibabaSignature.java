@@ -166,9 +166,12 @@ public final class AlibabaSignature {
 
     /** Lower-case hex SHA-256 of {@code body} ({@code null} is treated as empty). */
     public static String sha256Hex(byte[] body) {
+        return LOWER_HEX.formatHex(sha256(body == null ? new byte[0] : body));
+    }
+
+    static byte[] sha256(byte[] data) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return LOWER_HEX.formatHex(md.digest(body == null ? new byte[0] : body));
+            return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 not available", e);
         }

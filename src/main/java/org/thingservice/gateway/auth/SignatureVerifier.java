@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -68,25 +69,25 @@ public final class SignatureVerifier {
     private final NonceStore nonces;
 
     /**
-     * @param keys        AccessKeyId to secret
-     * @param clock       time source (fixed/mutable in tests)
-     * @param maxSkew     largest accepted difference, either way, between request time and server time (15 min)
-     * @param nonceWindow how long a nonce is remembered after its first successful use (15 min)
-     * @param maxNonces   bound on the number of remembered nonces; when full of unexpired nonces, new requests are
-     *                    answered {@code ServiceUnavailable} instead of growing memory
+     * @param keys      AccessKeyId to secret
+     * @param clock     time source (fixed/mutable in tests)
+     * @param maxSkew   largest accepted difference, either way, between request time and server time (15 min)
+     * @param maxNonces bound on the number of remembered nonces; when full of unexpired nonces, new requests are
+     *                  answered {@code ServiceUnavailable} instead of growing memory
      */
-    public SignatureVerifier(SecretLookup keys, Clock clock, Duration maxSkew, Duration nonceWindow, int maxNonces) {
+    public SignatureVerifier(SecretLookup keys, Clock clock, Duration maxSkew, int maxNonces) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
-        Objects.requireNonNull(nonceWindow, "nonceWindow");
-        if (maxSkew.isNegative() || nonceWindow.isNegative() || nonceWindow.isZero()) {
-            throw new IllegalArgumentException("maxSkew must be >= 0 and nonceWindow > 0");
+        if (maxSkew.isNegative() || maxSkew.isZero()) {
+            throw new IllegalArgumentException("maxSkew must be > 0");
         }
         if (maxNonces <= 0) {
             throw new IllegalArgumentException("maxNonces must be > 0");
         }
-        this.nonces = new NonceStore(nonceWindow.toMillis(), maxNonces);
+        // A request stamped maxSkew in the future passes the time check until maxSkew after its stamp, that is up to
+        // 2 x maxSkew after its first use: its nonce must be remembered that long, or it could be replayed.
+        this.nonces = new NonceStore(maxSkew.multipliedBy(2).toMillis(), maxNonces);
     }
 
     /**
@@ -313,7 +314,10 @@ public final class SignatureVerifier {
     }
 
     private Result recordNonce(String accessKeyId, String nonce) {
-        switch (nonces.checkAndRecord(accessKeyId + '\n' + nonce, clock.millis())) {
+        // a digest, so that each remembered nonce costs the same few bytes however long the caller made it
+        String key = Base64.getEncoder().encodeToString(
+                AlibabaSignature.sha256((accessKeyId + '\n' + nonce).getBytes(StandardCharsets.UTF_8)));
+        switch (nonces.checkAndRecord(key, clock.millis())) {
             case USED:
                 return Result.error("SignatureNonceUsed", "Specified signature nonce was used already.", 400);
             case FULL:
@@ -398,7 +402,7 @@ public final class SignatureVerifier {
             evictExpired(nowMillis);
             Long firstSeen = seen.get(key);
             if (firstSeen != null) {
-                if (nowMillis - firstSeen < windowMillis) {
+                if (nowMillis - firstSeen <= windowMillis) {
                     return Outcome.USED;
                 }
                 seen.remove(key); // expired but not at the head (clock moved back): forget and re-record at the tail
@@ -413,7 +417,7 @@ public final class SignatureVerifier {
         private void evictExpired(long nowMillis) {
             Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator();
             while (it.hasNext()) {
-                if (nowMillis - it.next().getValue() >= windowMillis) {
+                if (nowMillis - it.next().getValue() > windowMillis) {
                     it.remove();
                 } else {
                     break;

@@ -13,6 +13,7 @@ import org.thingservice.gateway.registry.DeviceRegistry;
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
+    private static final int LOGGED_MESSAGE_LIMIT = 300;
 
     public InvokeThingServiceResponse success(Exchange exchange) {
         Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
@@ -32,8 +33,9 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
+        // the message may echo what the caller sent: one bounded line whatever that was
         LOG.info("InvokeThingService {} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
-                error.code(), invocation != null ? invocation.elapsedMillis() : 0, error.getMessage());
+                error.code(), invocation != null ? invocation.elapsedMillis() : 0, RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
         return error.isBusiness()
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
                 : new ErrorResponse(requestId, error.code(), error.getMessage());

@@ -188,7 +188,7 @@ class AccessKeysTest {
     @Test
     void worksAsTheVerifiersSecretLookup() throws IOException {
         AccessKeys keys = load(write(INITIAL, Instant.parse("2026-01-01T00:00:00Z")));
-        SignatureVerifier v = new SignatureVerifier(keys, clock, Duration.ofMinutes(15), Duration.ofMinutes(15), 10);
+        SignatureVerifier v = new SignatureVerifier(keys, clock, Duration.ofMinutes(15), 10);
         java.util.Map<String, String> p = new java.util.HashMap<>();
         p.put("AccessKeyId", "otherid");
         p.put("Action", "InvokeThingService");

@@ -30,7 +30,6 @@ class SignatureVerifierTest {
 
     private static final Instant NOW = Instant.parse("2026-11-26T03:11:49Z");
     private static final Duration SKEW = Duration.ofMinutes(15);
-    private static final Duration WINDOW = Duration.ofMinutes(15);
     private static final String AK = "testid";
     private static final String SECRET = "testsecret";
     private static final String OTHER_AK = "otherid";
@@ -39,12 +38,12 @@ class SignatureVerifierTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final Map<String, String> secrets = Map.of(AK, SECRET, OTHER_AK, OTHER_SECRET);
 
-    private SignatureVerifier verifier(Duration window, int maxNonces) {
-        return new SignatureVerifier(secrets::get, clock, SKEW, window, maxNonces);
+    private SignatureVerifier verifier(Duration maxSkew, int maxNonces) {
+        return new SignatureVerifier(secrets::get, clock, maxSkew, maxNonces);
     }
 
     private SignatureVerifier verifier() {
-        return verifier(WINDOW, 100_000);
+        return verifier(SKEW, 100_000);
     }
 
     // =========================================================================================== V2 helpers
@@ -259,14 +258,38 @@ class SignatureVerifierTest {
     }
 
     @Test
-    void replayAfterTheNonceWindowIsAccepted() {
-        SignatureVerifier v = verifier(Duration.ofMinutes(5), 100_000);
-        Map<String, String> signed = signV2("GET", v2Params("n1"), SECRET);
+    void aFutureStampedRequestCannotBeReplayedForAsLongAsItsTimestampIsAccepted() {
+        // stamped at the limit of the skew in the future, first used now: its timestamp passes until NOW + 2 x skew
+        SignatureVerifier v = verifier();
+        Map<String, String> signed = signV2("GET", v2Params(AK, "n1", NOW.plus(SKEW)), SECRET);
         assertOk(verifyV2(v, "GET", signed), AK);
-        clock.advance(Duration.ofMinutes(5).minusMillis(1));
+        clock.advance(SKEW.plusMillis(1)); // a window of one skew would have forgotten the nonce here
+        assertError(verifyV2(v, "GET", signed), "SignatureNonceUsed", 400);
+        clock.set(NOW.plus(SKEW.multipliedBy(2))); // the last instant at which the timestamp is accepted
         assertError(verifyV2(v, "GET", signed), "SignatureNonceUsed", 400);
         clock.advance(Duration.ofMillis(1));
-        assertOk(verifyV2(v, "GET", signed), AK);
+        assertError(verifyV2(v, "GET", signed), "InvalidTimeStamp.Expired", 400);
+    }
+
+    @Test
+    void aNonceIsRememberedForTwiceTheMaxSkewAfterItsFirstUse() {
+        SignatureVerifier v = verifier();
+        assertOk(verifyV2(v, "GET", signV2("GET", v2Params("n1"), SECRET)), AK);
+        clock.set(NOW.plus(SKEW.multipliedBy(2)));
+        assertOk(verifyV2(v, "GET", signV2("GET", v2Params(AK, "n2", clock.instant()), SECRET)), AK);
+        assertEquals(2, v.rememberedNonces());
+        clock.advance(Duration.ofMillis(1));
+        assertOk(verifyV2(v, "GET", signV2("GET", v2Params(AK, "n3", clock.instant()), SECRET)), AK);
+        assertEquals(2, v.rememberedNonces(), "n1 is forgotten, n2 and n3 are remembered");
+    }
+
+    @Test
+    void aHugeNonceCostsNoMoreMemoryThanAShortOne() {
+        SignatureVerifier v = verifier();
+        String huge = "n".repeat(200_000);
+        assertOk(verifyV2(v, "GET", signV2("GET", v2Params(huge), SECRET)), AK);
+        assertError(verifyV2(v, "GET", signV2("GET", v2Params(huge), SECRET)), "SignatureNonceUsed", 400);
+        assertTrue(v.toString().contains("rememberedNonces=1"), v.toString());
     }
 
     @Test
@@ -278,7 +301,7 @@ class SignatureVerifierTest {
 
     @Test
     void nonceMemoryFullOfLiveNoncesYieldsServiceUnavailable() {
-        SignatureVerifier v = verifier(WINDOW, 3);
+        SignatureVerifier v = verifier(SKEW, 3);
         for (int i = 0; i < 3; i++) {
             assertOk(verifyV2(v, "GET", signV2("GET", v2Params("n" + i), SECRET)), AK);
         }
@@ -290,11 +313,11 @@ class SignatureVerifierTest {
 
     @Test
     void expiredNoncesAreEvictedToMakeRoom() {
-        SignatureVerifier v = verifier(Duration.ofMinutes(5), 3);
+        SignatureVerifier v = verifier(Duration.ofMinutes(5), 3); // nonces remembered for 10 min
         for (int i = 0; i < 3; i++) {
             assertOk(verifyV2(v, "GET", signV2("GET", v2Params("n" + i), SECRET)), AK);
         }
-        clock.advance(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(10).plusMillis(1));
         Map<String, String> fresh = v2Params(AK, "n3", clock.instant());
         assertOk(verifyV2(v, "GET", signV2("GET", fresh, SECRET)), AK);
         assertEquals(1, v.rememberedNonces());
@@ -302,11 +325,11 @@ class SignatureVerifierTest {
 
     @Test
     void onlyNoncesOlderThanTheWindowAreEvicted() {
-        SignatureVerifier v = verifier(Duration.ofMinutes(5), 2);
+        SignatureVerifier v = verifier(Duration.ofMinutes(5), 2); // nonces remembered for 10 min
         assertOk(verifyV2(v, "GET", signV2("GET", v2Params("old"), SECRET)), AK);
-        clock.advance(Duration.ofMinutes(3));
+        clock.advance(Duration.ofMinutes(6));
         assertOk(verifyV2(v, "GET", signV2("GET", v2Params(AK, "young", clock.instant()), SECRET)), AK);
-        clock.advance(Duration.ofMinutes(2)); // "old" is 5 min old, "young" 2 min
+        clock.advance(Duration.ofMinutes(4).plusMillis(1)); // "old" is just over 10 min old, "young" 4 min
         assertOk(verifyV2(v, "GET", signV2("GET", v2Params(AK, "new", clock.instant()), SECRET)), AK);
         assertEquals(2, v.rememberedNonces());
         assertError(verifyV2(v, "GET", signV2("GET", v2Params(AK, "newer", clock.instant()), SECRET)),
