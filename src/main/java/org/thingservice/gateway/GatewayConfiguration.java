@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -29,6 +30,7 @@ import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.model.ArgsValidator;
+import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.PublishGate;
 import org.thingservice.gateway.registry.DeviceRegistry;
@@ -61,11 +63,20 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.addService(broker);
             brokerUrl = broker.url();
         }
-        context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration().setBrokerUrl(brokerUrl);
+        PahoMqtt5Configuration mqtt = context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration();
+        mqtt.setBrokerUrl(brokerUrl);
+        mqtt.setSocketFactory(BrokerSockets.forUrl(brokerUrl, optional(properties, "gateway.mqtt.trust-store"),
+                optional(properties, "gateway.mqtt.trust-store-password")));
+        String user = optional(properties, "gateway.mqtt.username");
+        if (user != null) {
+            mqtt.setUserName(user);
+            mqtt.setPassword(optional(properties, "gateway.mqtt.password"));
+        }
         if (optional(properties, "gateway.simulator.enabled") == null) {
             properties.addOverrideProperty("gateway.simulator.enabled", Boolean.toString(embedded));
         }
-        LOG.info("MQTT broker {}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
+        LOG.info("MQTT broker {}{}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
+                user != null ? " as user " + user : "",
                 Boolean.parseBoolean(required(properties, "gateway.simulator.enabled")) ? "on" : "off");
 
         boolean kafka = optional(properties, "camel.component.kafka.brokers") != null;
