@@ -57,6 +57,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         String brokerUrl = optional(properties, "gateway.mqtt.url");
         boolean embedded = brokerUrl == null;
+        authentication(properties, embedded, registry); // first: a gateway that must not start starts nothing
         if (embedded) {
             EmbeddedBroker broker = new EmbeddedBroker(Integer.parseInt(required(properties, "gateway.mqtt.embedded.port")));
             broker.start(); // before the MQTT endpoints connect
@@ -86,8 +87,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Kafka off: camel.component.kafka.brokers is not set");
         }
-
-        authentication(properties, embedded, registry);
 
         HikariDataSource database = database(context, properties);
         DeviceRegistry devices = new DeviceRegistry(database);
