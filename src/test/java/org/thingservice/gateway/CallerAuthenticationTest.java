@@ -124,6 +124,14 @@ class CallerAuthenticationTest extends GatewayTestSupport {
                 .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.getErrCode()).isEqualTo("InvalidAccessKeyId.NotFound"));
     }
 
+    @Test
+    void everyCallIsLoggedWithTheAccessKeyIdThatSignedIt() throws Exception {
+        String requestId = json(get(invoke(BLINK))).path("RequestId").asText();
+
+        assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("RequestId=" + requestId)).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("outcome=Success", "caller=" + KEY.id()));
+    }
+
     // ------------------------------------------------------------------ Alibaba's errors, in the caller's Format
 
     @Test

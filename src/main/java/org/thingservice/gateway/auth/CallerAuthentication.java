@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.HttpRequestReader;
 
 /**
@@ -15,9 +16,6 @@ import org.thingservice.gateway.invoke.HttpRequestReader;
  * must verify against one of the gateway's access keys, or the call ends here with the error Alibaba would return.
  */
 public final class CallerAuthentication {
-
-    /** exchange property: the AccessKeyId of the authenticated caller */
-    public static final String ACCESS_KEY_ID = "TsgAccessKeyId";
 
     private final SignatureVerifier verifier;
 
@@ -46,6 +44,6 @@ public final class CallerAuthentication {
         if (!result.ok()) {
             throw new ApiException(result.httpStatus(), result.errorCode(), result.errorMessage());
         }
-        exchange.setProperty(ACCESS_KEY_ID, result.accessKeyId());
+        exchange.setProperty(Exchanges.CALLER, result.accessKeyId());
     }
 }
