@@ -3,6 +3,9 @@ package org.thingservice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.mqtt.BrokerSockets;
 
 /**
@@ -26,9 +30,15 @@ class SecuredBrokerTest extends GatewayTestSupport {
     // no initialiser: settings() needs the broker while the superclass is still being constructed
     private Mosquitto mosquitto;
 
+    private ListAppender<ILoggingEvent> log;
+
     private Mosquitto mosquitto() {
         if (mosquitto == null) {
             mosquitto = Mosquitto.launchSecured(USER, PASSWORD);
+            // the gateway starts after this: its whole log, start-up included, is checked for the password
+            log = new ListAppender<>();
+            log.start();
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         }
         return mosquitto;
     }
@@ -50,6 +60,9 @@ class SecuredBrokerTest extends GatewayTestSupport {
 
     @AfterAll
     void stopBroker() throws Exception {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        assertThat(log.list).as("the gateway's log").anyMatch(e -> e.getFormattedMessage().contains("as user " + USER))
+                .noneMatch(e -> e.getFormattedMessage().contains(PASSWORD));
         // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
         try {
             if (context != null) {
