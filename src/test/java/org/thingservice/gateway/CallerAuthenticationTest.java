@@ -251,6 +251,17 @@ class CallerAuthenticationTest extends GatewayTestSupport {
         assertThat(json(response).path("Message").asText()).contains("query string");
     }
 
+    @Test
+    void aV2FormPostIsServedWhateverOtherAuthorizationHeaderAProxyAdds() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic cHJveHk6cHJveHk=")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(signV2("POST", invoke(BLINK), KEY, Instant.now())))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(json(response).path("Success").asBoolean()).as(response.body()).isTrue();
+    }
+
     // ------------------------------------------------------------------ the keys file
 
     @Test

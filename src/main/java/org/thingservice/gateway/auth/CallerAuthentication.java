@@ -32,7 +32,7 @@ public final class CallerAuthentication {
         if (!headers.containsKey("host") && request.authority() != null) {
             headers.put("host", request.authority().toString()); // HTTP/2 (h2c) says :authority instead of Host
         }
-        if (!request.formAttributes().isEmpty() && headers.containsKey("authorization")) {
+        if (SignatureVerifier.isV3(params, headers) && !request.formAttributes().isEmpty()) {
             // Vert.x hands over a form body decoded: its exact bytes, which x-acs-content-sha256 covers, are gone
             throw new ApiException(400, "IncompleteSignature",
                     "Send the parameters of an ACS3-HMAC-SHA256 (V3) request in the query string, not in a form body.");

@@ -122,17 +122,21 @@ public final class SignatureVerifier {
         if (p.containsKey("Signature")) {
             return verifyV2(httpMethod, p);
         }
+        if (isV3(p, h)) {
+            return verifyV3(httpMethod, path, p, h, rawQuery, b, h.get(HDR_AUTHORIZATION).trim());
+        }
         String authorization = h.get(HDR_AUTHORIZATION);
-        if (authorization != null) {
-            String trimmed = authorization.trim();
-            if (trimmed.startsWith(AlibabaSignature.V3_ALGORITHM)) {
-                return verifyV3(httpMethod, path, p, h, rawQuery, b, trimmed);
-            }
-            if (trimmed.startsWith("ACS3-")) {
-                return invalidSignatureMethod();
-            }
+        if (authorization != null && authorization.trim().startsWith("ACS3-")) {
+            return invalidSignatureMethod();
         }
         return missing("Signature");
+    }
+
+    /** Whether {@link #verify} takes this request for a V3 one (headers with lower-case names). */
+    public static boolean isV3(Map<String, String> params, Map<String, String> headers) {
+        String authorization = headers.get(HDR_AUTHORIZATION);
+        return !params.containsKey("Signature") && authorization != null
+                && authorization.trim().startsWith(AlibabaSignature.V3_ALGORITHM);
     }
 
     // ---------------------------------------------------------------------------------------------- V2
