@@ -2,10 +2,15 @@ package org.thingservice.gateway;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -13,11 +18,16 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.AlinkCodec;
+import org.thingservice.gateway.auth.AccessKeys;
+import org.thingservice.gateway.auth.AuthenticationPolicy;
+import org.thingservice.gateway.auth.CallerAuthentication;
+import org.thingservice.gateway.auth.SignatureVerifier;
 import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
 import org.thingservice.gateway.invoke.NonBlockingHttpEngine;
+import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.invoke.Responses;
@@ -25,6 +35,7 @@ import org.thingservice.gateway.files.BatchFiles;
 import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.model.ArgsValidator;
+import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.PublishGate;
 import org.thingservice.gateway.registry.DeviceRegistry;
@@ -41,6 +52,8 @@ import org.thingservice.gateway.simulator.DeviceSimulator;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+    /** Alibaba's: a signed request's Timestamp may differ from the gateway's clock by at most 15 minutes */
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -49,17 +62,27 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         String brokerUrl = optional(properties, "gateway.mqtt.url");
         boolean embedded = brokerUrl == null;
+        authentication(properties, embedded, registry); // first: a gateway that must not start starts nothing
         if (embedded) {
             EmbeddedBroker broker = new EmbeddedBroker(Integer.parseInt(required(properties, "gateway.mqtt.embedded.port")));
             broker.start(); // before the MQTT endpoints connect
             context.addService(broker);
             brokerUrl = broker.url();
         }
-        context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration().setBrokerUrl(brokerUrl);
+        PahoMqtt5Configuration mqtt = context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration();
+        mqtt.setBrokerUrl(brokerUrl);
+        mqtt.setSocketFactory(BrokerSockets.forUrl(brokerUrl, optional(properties, "gateway.mqtt.trust-store"),
+                optional(properties, "gateway.mqtt.trust-store-password")));
+        String user = optional(properties, "gateway.mqtt.username");
+        if (user != null) {
+            mqtt.setUserName(user);
+            mqtt.setPassword(optional(properties, "gateway.mqtt.password"));
+        }
         if (optional(properties, "gateway.simulator.enabled") == null) {
             properties.addOverrideProperty("gateway.simulator.enabled", Boolean.toString(embedded));
         }
-        LOG.info("MQTT broker {}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
+        LOG.info("MQTT broker {}{}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
+                user != null ? " as user " + user : "",
                 Boolean.parseBoolean(required(properties, "gateway.simulator.enabled")) ? "on" : "off");
 
         boolean kafka = optional(properties, "camel.component.kafka.brokers") != null;
@@ -92,6 +115,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
         registry.bind("thingModelValidator", new ThingModelValidator(
                 new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
+        registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
         registry.bind("replyCorrelator", new ReplyCorrelator(codec));
@@ -106,6 +130,39 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(required(properties, "gateway.files.progress-interval"))));
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
+    }
+
+    /**
+     * Whether HTTP callers must sign their calls (see AuthenticationPolicy), published as gateway.auth.enabled for
+     * the HTTP route; when they must, the verifier of their signatures against the keys file.
+     */
+    private static void authentication(PropertiesComponent properties, boolean embeddedBroker, Registry registry) {
+        AuthenticationPolicy policy = AuthenticationPolicy.decide(optional(properties, "gateway.auth.enabled"), embeddedBroker,
+                optional(properties, "camel.server.host"), Boolean.parseBoolean(optional(properties, "gateway.auth.allow-insecure")));
+        properties.addOverrideProperty("gateway.auth.enabled", Boolean.toString(policy.enabled()));
+        if (policy.warning() != null) {
+            LOG.warn(policy.warning());
+        }
+        if (!policy.enabled()) {
+            return;
+        }
+        String file = optional(properties, "gateway.auth.keys");
+        if (file == null) {
+            throw new IllegalStateException("Caller authentication is on, but gateway.auth.keys names no keys file: create a "
+                    + "CSV file with the header AccessKeyId,AccessKeySecret and one line per caller (README: Caller "
+                    + "authentication) and set gateway.auth.keys to its path.");
+        }
+        Path path = Path.of(file).toAbsolutePath();
+        AccessKeys keys;
+        try {
+            keys = AccessKeys.load(path, Clock.systemUTC(), LOG::warn);
+        } catch (IOException e) {
+            // the message names the file and the line, never a secret
+            throw new IllegalStateException("Cannot load the access keys file " + path + " (gateway.auth.keys): " + e, e);
+        }
+        registry.bind("callerAuthentication", new CallerAuthentication(new SignatureVerifier(keys, Clock.systemUTC(),
+                MAX_SKEW, Integer.parseInt(required(properties, "gateway.auth.max-nonces")))));
+        LOG.info("Caller authentication on: {} access key(s) in {}, read again when it changes", keys.size(), path);
     }
 
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */

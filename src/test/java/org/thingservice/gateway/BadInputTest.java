@@ -2,6 +2,9 @@ package org.thingservice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bad input: each call gets a clear error, nothing reaches MQTT, and the gateway keeps serving.
@@ -143,6 +147,45 @@ class BadInputTest extends GatewayTestSupport {
                 + "&DeviceName=" + enc("<b>&\"'") + "&Identifier=Blink&Args=%7B%7D");
 
         assertThat(response.body()).contains("&lt;b>&amp;").doesNotContain("<b>");
+    }
+
+    @Test
+    void quotesAndMarkupInAnEchoedValueStayInsideTheJsonString() throws Exception {
+        String hostile = "x\"},\"Success\":true,\"Data\":{\"<b>'"; // short enough to be echoed whole
+        RawReply response = rawGet("Action=InvokeThingService&ProductKey=" + PK + "&DeviceName=" + enc(hostile)
+                + "&Identifier=Blink&Args=%7B%7D");
+
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("Success").asBoolean()).isFalse();
+        assertThat(body.has("Data")).isFalse();
+        assertThat(body.path("ErrorMessage").asText()).contains(hostile);
+    }
+
+    @Test
+    void crLfInAValueReachesNeitherAResponseHeaderNorTheLog() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger invocations = (Logger) LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
+        invocations.addAppender(log);
+        try {
+            String injected = enc("\r\nSet-Cookie: evil=1\r\nX-Evil: 1\r\n\r\n<html>");
+            HttpResponse<String> action = getRaw("Action=Invoke" + injected + "&Identifier=Blink");
+            HttpResponse<String> format = getRaw(BLINK + "&Args=%7B%7D&Format=JSON" + injected);
+            HttpResponse<String> device = getRaw("Action=InvokeThingService&ProductKey=" + PK + "&DeviceName=lamp" + injected
+                    + "&Identifier=Blink&Args=%7B%7D");
+
+            assertThat(action.statusCode()).isEqualTo(404);
+            assertThat(format.statusCode()).isEqualTo(400);
+            assertThat(json(device).path("Code").asText()).isEqualTo("iot.device.InvalidFormattedDeviceName");
+            for (HttpResponse<String> response : java.util.List.of(action, format, device)) {
+                assertThat(response.headers().map()).doesNotContainKeys("set-cookie", "x-evil");
+                assertThat(json(response).path("RequestId").asText()).isNotEmpty();
+            }
+            assertThat(log.list).hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\r", "\n"));
+        } finally {
+            invocations.detachAppender(log);
+        }
     }
 
     private static Arguments bad(String name, String query, int status, String code, String mentions) {

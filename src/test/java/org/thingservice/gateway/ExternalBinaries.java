@@ -33,6 +33,25 @@ public final class ExternalBinaries {
         return locate("mosquitto", MOSQUITTO_LOCATIONS).isPresent();
     }
 
+    /** mosquitto_passwd, which writes mosquitto's password files (in the mosquitto package). */
+    public static Path mosquittoPasswd() {
+        return require("mosquitto_passwd", "mosquitto", List.of(Path.of("/usr/bin/mosquitto_passwd")), required());
+    }
+
+    /** openssl, for throwaway test certificates. */
+    public static Path openssl() {
+        return require("openssl", "openssl", List.of(Path.of("/usr/bin/openssl")), required());
+    }
+
+    /** Python 3, which runs bin/invoke. */
+    public static Path python3() {
+        return require("python3", "python3", List.of(Path.of("/usr/bin/python3")), required());
+    }
+
+    public static boolean hasPython3() {
+        return locate("python3", List.of(Path.of("/usr/bin/python3"))).isPresent();
+    }
+
     /**
      * Skips (or fails) each test of a class when mosquitto is missing. Declared on the class with @ExtendWith, it runs
      * before Camel's test support creates the context, so a gateway without its broker is never started; and it
@@ -42,6 +61,24 @@ public final class ExternalBinaries {
         @Override
         public void beforeEach(ExtensionContext context) {
             mosquitto();
+        }
+    }
+
+    /** Like RequireMosquitto, for bin/invoke's interpreter. */
+    public static final class RequirePython3 implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            python3();
+        }
+    }
+
+    /** Like RequireMosquitto, for a broker with a password file and a TLS listener whose certificates openssl makes. */
+    public static final class RequireSecuredMosquitto implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            mosquitto();
+            mosquittoPasswd();
+            openssl();
         }
     }
 

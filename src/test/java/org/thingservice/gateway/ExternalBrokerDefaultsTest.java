@@ -16,12 +16,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.invoke.ErrorCodes;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 
-/** With an external broker and nothing else said, the gateway starts neither its own broker nor simulated devices. */
+/**
+ * With an external broker and nothing else said, the gateway starts neither its own broker nor simulated devices,
+ * and requires signed calls (it is no longer the embedded demo). Only the keys file is given.
+ */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)
 class ExternalBrokerDefaultsTest extends GatewayTestSupport {
 
-    // no initialiser: settings() needs the broker while the superclass is still being constructed
+    private static final AccessKey KEY = new AccessKey("tsg-defaults-caller", "defaults-test-secret");
+    // no initialisers: settings() needs the broker and the keys file while the superclass is still being constructed
     private Mosquitto mosquitto;
+    private java.nio.file.Path keysFile;
 
     private Mosquitto mosquitto() {
         if (mosquitto == null) {
@@ -35,7 +40,16 @@ class ExternalBrokerDefaultsTest extends GatewayTestSupport {
         if (!ExternalBinaries.hasMosquitto()) {
             return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
         }
-        return Map.of("gateway.mqtt.url", mosquitto().url()); // gateway.simulator.enabled deliberately unset
+        if (keysFile == null) {
+            keysFile = writeKeysFile(KEY);
+        }
+        // gateway.simulator.enabled and gateway.auth.enabled deliberately unset
+        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.auth.keys", keysFile.toString());
+    }
+
+    @Override
+    protected AccessKey accessKey() {
+        return KEY;
     }
 
     @Override
@@ -77,6 +91,16 @@ class ExternalBrokerDefaultsTest extends GatewayTestSupport {
             assertThat(spy.await("/sys/" + PK + "/lamp-1/rrpc/request/", Duration.ofSeconds(5))).isNotNull();
             assertThat(spy.received()).noneMatch(m -> m.topic().contains("/rrpc/response/"));
         }
+    }
+
+    @Test
+    void callersMustSignByDefault() throws Exception {
+        java.net.http.HttpResponse<String> unsigned = getAsIs(encode(invoke("ProductKey", PK, "DeviceName", "lamp-1",
+                "Identifier", "Blink", "Args", "{\"param1\":1}", "Timeout", "500")));
+
+        assertThat(unsigned.statusCode()).isEqualTo(400);
+        assertThat(json(unsigned).path("Code").asText()).isEqualTo("MissingParameter");
+        assertThat(json(unsigned).path("Message").asText()).contains("Signature");
     }
 
     @Test

@@ -2,13 +2,19 @@ package org.thingservice.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.TestInstance;
+import org.thingservice.gateway.auth.AlibabaSignature;
 
 /**
  * Runs the whole gateway, as configured by application.properties, once per test class: real HTTP server, real
@@ -102,12 +109,88 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         return params;
     }
 
+    /** An access key the gateway knows (AccessKeyId, AccessKeySecret). */
+    public record AccessKey(String id, String secret) {
+    }
+
+    /** The key this class signs its calls with; none by default (the embedded demo does not check signatures). */
+    protected AccessKey accessKey() {
+        return null;
+    }
+
+    /**
+     * The parameters plus the V2 signature parameters (AccessKeyId, SignatureMethod, SignatureVersion, SignatureNonce,
+     * Timestamp, Signature) of a call signed with {@code key} at {@code timestamp}, as the Alibaba SDKs sign.
+     */
+    protected static Map<String, String> signV2(String method, Map<String, String> params, AccessKey key, Instant timestamp) {
+        Map<String, String> signed = new LinkedHashMap<>(params);
+        signed.put("AccessKeyId", key.id());
+        signed.put("SignatureMethod", "HMAC-SHA1");
+        signed.put("SignatureVersion", "1.0");
+        signed.put("SignatureNonce", UUID.randomUUID().toString());
+        signed.put("Timestamp", timestamp.truncatedTo(ChronoUnit.SECONDS).toString());
+        signed.put("Signature", AlibabaSignature.v2Signature(method, signed, key.secret()));
+        return signed;
+    }
+
+    /**
+     * A raw query string signed with this class's key: its parameters decoded as far as they decode (a malformed
+     * one is signed as it is, and fails on its own), the signature parameters appended. Unchanged without a key.
+     */
+    protected String signRaw(String method, String rawQuery) {
+        if (accessKey() == null) {
+            return rawQuery;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            params.putIfAbsent(lenientDecode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : lenientDecode(pair.substring(eq + 1)));
+        }
+        Map<String, String> signature = signV2(method, params, accessKey(), Instant.now());
+        signature.keySet().removeAll(params.keySet());
+        return rawQuery + "&" + encode(signature);
+    }
+
+    private static String lenientDecode(String s) {
+        try {
+            return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** A keys file for gateway.auth.keys, in a new temporary folder, with these keys. */
+    protected static Path writeKeysFile(AccessKey... keys) {
+        try {
+            Path file = Files.createTempDirectory("tsg-keys").resolve("access-keys.csv");
+            rewriteKeysFile(file, keys);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the keys of a keys file, as an operator would edit it. */
+    protected static void rewriteKeysFile(Path file, AccessKey... keys) throws IOException {
+        StringBuilder csv = new StringBuilder("AccessKeyId,AccessKeySecret\n");
+        for (AccessKey key : keys) {
+            csv.append(key.id()).append(',').append(key.secret()).append('\n');
+        }
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+    }
+
+    /** A GET, signed with this class's key if it has one. */
     protected HttpResponse<String> get(Map<String, String> params) throws Exception {
         return getRaw(encode(params));
     }
 
-    /** A GET with the query string exactly as given, for malformed encodings. */
+    /** A GET with the query string as given (then signed with this class's key if it has one), for odd encodings. */
     protected HttpResponse<String> getRaw(String rawQuery) throws Exception {
+        return getAsIs(signRaw("GET", rawQuery));
+    }
+
+    /** A GET with exactly this query string, never signed. */
+    protected HttpResponse<String> getAsIs(String rawQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/?" + rawQuery))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -121,6 +204,11 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
      * callers do not use it.
      */
     protected RawReply rawGet(String rawQuery) throws Exception {
+        return rawGetAsIs(signRaw("GET", rawQuery));
+    }
+
+    /** rawGet, never signed. */
+    protected RawReply rawGetAsIs(String rawQuery) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(("GET /?" + rawQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -148,11 +236,13 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /** A POST with every parameter in a form body, signed with this class's key if it has one. */
     protected HttpResponse<String> postForm(Map<String, String> params) throws Exception {
+        Map<String, String> body = accessKey() == null ? params : signV2("POST", params, accessKey(), Instant.now());
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(params))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(encode(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected static JsonNode json(HttpResponse<String> response) throws Exception {

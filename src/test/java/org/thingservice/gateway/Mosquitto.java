@@ -30,28 +30,57 @@ public final class Mosquitto implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::killAndDeleteFiles, "mosquitto-shutdown-hook");
     private volatile Process process;
 
-    private Mosquitto(Path binary) throws IOException {
+    private final boolean tls;
+
+    private Mosquitto(Path binary, String user, String password) throws IOException {
         this.binary = binary;
         this.port = FreePorts.next();
         this.home = Files.createTempDirectory("tsg-mosquitto");
         this.config = home.resolve("mosquitto.conf");
         this.log = home.resolve("mosquitto.log");
+        this.tls = user != null;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // started as root, mosquitto would become the user "mosquitto", who cannot read the files in our temp folder
+        String security = "user " + System.getProperty("user.name") + "\nallow_anonymous true\n";
+        if (tls) {
+            writeCertificates();
+            run(ExternalBinaries.mosquittoPasswd().toString(), "-b", "-c", home.resolve("passwd").toString(), user, password);
+            security = """
+                    user %s
+                    allow_anonymous false
+                    password_file %s
+                    cafile %s
+                    certfile %s
+                    keyfile %s
+                    """.formatted(System.getProperty("user.name"), home.resolve("passwd"), caCertificate(), home.resolve("server.crt"), home.resolve("server.key"));
+        }
         Files.writeString(config, """
+                per_listener_settings false
                 listener %d 127.0.0.1
-                allow_anonymous true
-                persistence false
+                %spersistence false
                 log_dest stderr
                 log_timestamp_format %%H:%%M:%%S
-                """.formatted(port), StandardCharsets.UTF_8);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+                """.formatted(port, security), StandardCharsets.UTF_8);
     }
 
     /** Starts a mosquitto (skipping or failing the test when the binary is missing, see ExternalBinaries). */
     public static Mosquitto launch() {
+        return launch(null, null);
+    }
+
+    /**
+     * Starts a mosquitto that takes only TLS connections (a throwaway CA, made here, signs its certificate for
+     * 127.0.0.1) from clients with this user name and password.
+     */
+    public static Mosquitto launchSecured(String user, String password) {
+        return launch(user, password);
+    }
+
+    private static Mosquitto launch(String user, String password) {
         Path binary = ExternalBinaries.mosquitto();
         Mosquitto mosquitto;
         try {
-            mosquitto = new Mosquitto(binary);
+            mosquitto = new Mosquitto(binary, user, password);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,7 +98,42 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     public String url() {
-        return "tcp://127.0.0.1:" + port;
+        return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+    }
+
+    /** The PEM certificate of the CA that signed a secured broker's certificate: what its clients trust. */
+    public Path caCertificate() {
+        return home.resolve("ca.crt");
+    }
+
+    /**
+     * A throwaway CA and a server certificate it signs for 127.0.0.1, made with openssl for this broker alone and
+     * deleted with it: nothing a user could take for a real key is ever committed.
+     */
+    private void writeCertificates() throws IOException {
+        String openssl = ExternalBinaries.openssl().toString();
+        Files.writeString(home.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.UTF_8);
+        run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-subj", "/CN=Thing Service Gateway throwaway test CA", "-keyout", "ca.key", "-out", "ca.crt",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+        run(openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
+        run(openssl, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "1", "-extfile", "server.ext", "-out", "server.crt");
+    }
+
+    /** Runs a tool in the broker's folder; fails with its output when it fails. */
+    private void run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command[0], e);
+        }
     }
 
     public boolean isRunning() {

@@ -23,10 +23,19 @@ public final class MqttSpy implements AutoCloseable {
     private final List<Message> received = new CopyOnWriteArrayList<>();
 
     public MqttSpy(String brokerUrl, String... filters) throws MqttException {
+        this(brokerUrl, new MqttConnectionOptions(), filters);
+    }
+
+    /** A spy that connects with these options (user name, password, TLS socket factory). */
+    public MqttSpy(String brokerUrl, MqttConnectionOptions options, String... filters) throws MqttException {
         client = new MqttClient(brokerUrl, "spy-" + UUID.randomUUID(), new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        client.connect(options);
+        try {
+            client.connect(options);
+        } catch (MqttException e) {
+            client.close();
+            throw e;
+        }
         // paho 1.2.5's subscribe(String, int, listener) recurses forever: use the array form
         MqttSubscription[] subscriptions = new MqttSubscription[filters.length];
         IMqttMessageListener[] listeners = new IMqttMessageListener[filters.length];

@@ -25,7 +25,7 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException invalidParameter(String name, String why) {
-        return new ApiException(400, "InvalidParameter", "The parameter \"" + name + "\" is invalid: " + why);
+        return new ApiException(400, "InvalidParameter", "The parameter \"" + RequestValidator.shorten(name) + "\" is invalid: " + why);
     }
 
     public String code() {

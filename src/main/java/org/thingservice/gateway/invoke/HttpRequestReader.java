@@ -14,20 +14,29 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The HTTP source: turns a GET or POST to / (parameters in the query string and/or a form body, as the official
- * Alibaba SDKs send them) into an Invocation. HTTP headers never count as parameters.
+ * Alibaba SDKs send them) into an Invocation, in two steps with the caller's authentication between them.
+ * HTTP headers never count as parameters.
  */
 public final class HttpRequestReader {
 
     public static final String ACTION = "InvokeThingService";
+    /** exchange property: the request's parameters as sent, empty values included (they may be signed) */
+    public static final String PARAMETERS = "TsgHttpParameters";
 
-    /** Reads the call; sets the exchange properties requestId and format first, so every error is answered in kind. */
-    public Invocation read(Exchange exchange) {
+    /** Reads the parameters; sets the exchange properties requestId and format first, so every error is answered in kind. */
+    public void read(Exchange exchange) {
         String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
-        ResponseFormat format = ResponseFormat.parse(params.get("Format"));
-        exchange.setProperty(Exchanges.FORMAT, format);
+        exchange.setProperty(PARAMETERS, params);
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(params.get("Format")));
+    }
 
+    /** The call the parameters ask for; an empty parameter counts as absent. */
+    public Invocation invocation(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = new LinkedHashMap<>(exchange.getProperty(PARAMETERS, Map.class));
+        params.values().removeIf(String::isEmpty);
         String action = params.get("Action");
         if (action == null) {
             action = exchange.getMessage().getHeader("x-acs-action", String.class);
@@ -36,10 +45,13 @@ public final class HttpRequestReader {
             throw ApiException.missingParameter("Action");
         }
         if (!ACTION.equals(action)) {
-            throw new ApiException(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method: " + action);
+            throw new ApiException(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method: "
+                    + RequestValidator.shorten(action));
         }
+        String requestId = exchange.getProperty(Exchanges.REQUEST_ID, String.class);
         Invocation invocation = new Invocation(new InvokeRequest(requestId, params.get("IotId"), params.get("ProductKey"),
-                params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false), format);
+                params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false),
+                exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }
@@ -66,7 +78,6 @@ public final class HttpRequestReader {
                 put(params, entry.getKey(), entry.getValue());
             }
         }
-        params.values().removeIf(String::isEmpty); // an empty parameter counts as absent
         return params;
     }
 

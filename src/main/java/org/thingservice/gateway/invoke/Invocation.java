@@ -89,11 +89,16 @@ public final class Invocation {
         return service != null && (service.sync() || request.waitForAsyncReply());
     }
 
+    /** For the log line: the names as the caller sent them may be anything until they are validated. */
     @Override
     public String toString() {
         String target = device != null ? device.productKey() + "/" + device.deviceName()
-                : request.iotId() != null ? request.iotId() : request.productKey() + "/" + request.deviceName();
-        return "RequestId=" + requestId() + " MessageId=" + messageId + " device=" + target
-                + " Identifier=" + request.identifier();
+                : request.iotId() != null ? visible(request.iotId()) : visible(request.productKey()) + "/" + visible(request.deviceName());
+        return "RequestId=" + visible(requestId()) + " MessageId=" + messageId + " device=" + target
+                + " Identifier=" + visible(request.identifier());
+    }
+
+    private static String visible(String value) {
+        return value == null ? null : RequestValidator.shorten(value, 80);
     }
 }

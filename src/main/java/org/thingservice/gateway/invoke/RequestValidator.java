@@ -117,14 +117,22 @@ public final class RequestValidator {
 
     /** Echoes at most a little of a bad value, with control characters made visible. */
     static String shorten(String value) {
+        return shorten(value, 40);
+    }
+
+    /**
+     * At most {@code max} code points of a value, control characters made visible: what a caller sent can neither
+     * flood nor forge a log line (CR/LF) when it is echoed.
+     */
+    static String shorten(String value, int max) {
         StringBuilder out = new StringBuilder();
-        value.codePoints().limit(40).forEach(cp -> {
+        value.codePoints().limit(max).forEach(cp -> {
             if (Character.isISOControl(cp)) {
                 out.append(String.format("\\u%04x", cp));
             } else {
                 out.appendCodePoint(cp);
             }
         });
-        return value.codePointCount(0, value.length()) > 40 ? out + "…" : out.toString();
+        return value.codePointCount(0, value.length()) > max ? out + "…" : out.toString();
     }
 }

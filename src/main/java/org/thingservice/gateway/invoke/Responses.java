@@ -13,12 +13,13 @@ import org.thingservice.gateway.registry.DeviceRegistry;
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
+    private static final int LOGGED_MESSAGE_LIMIT = 300;
 
     public InvokeThingServiceResponse success(Exchange exchange) {
         Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
         String result = invocation.waitsForReply() ? invocation.reply().getNow(null) : null;
         exchange.setProperty(Exchanges.HTTP_STATUS, 200);
-        LOG.info("InvokeThingService {} outcome=Success ms={}", invocation, invocation.elapsedMillis());
+        LOG.info("InvokeThingService {} outcome=Success ms={}{}", invocation, invocation.elapsedMillis(), caller(exchange));
         return InvokeThingServiceResponse.success(invocation.requestId(), result, invocation.messageId());
     }
 
@@ -32,11 +33,19 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
-        LOG.info("InvokeThingService {} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
-                error.code(), invocation != null ? invocation.elapsedMillis() : 0, error.getMessage());
+        // the message may echo what the caller sent: one bounded line whatever that was
+        LOG.info("InvokeThingService {} outcome={} ms={}{} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
+                error.code(), invocation != null ? invocation.elapsedMillis() : 0, caller(exchange),
+                RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
         return error.isBusiness()
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
                 : new ErrorResponse(requestId, error.code(), error.getMessage());
+    }
+
+    /** Who made the call, when its signature verified: every call can be traced to an access key. */
+    private static String caller(Exchange exchange) {
+        String accessKeyId = exchange.getProperty(Exchanges.CALLER, String.class);
+        return accessKeyId != null ? " caller=" + accessKeyId : "";
     }
 
     static ApiException asApiException(Throwable caught) {

@@ -41,6 +41,7 @@ class KafkaRestartTest {
             Properties settings = new Properties();
             settings.setProperty("gateway.mqtt.url", mqtt.url());
             settings.setProperty("gateway.simulator.enabled", "true");
+            settings.setProperty("gateway.auth.enabled", "false"); // no HTTP calls here
             settings.setProperty("gateway.simulator.delays", "lamp-1:200");
             settings.setProperty("gateway.registry.url", "jdbc:h2:file:" + data.resolve("registry").toAbsolutePath());
             settings.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());

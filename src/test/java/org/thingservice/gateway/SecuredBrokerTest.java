@@ -1,0 +1,113 @@
+package org.thingservice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.mqtt.BrokerSockets;
+
+/**
+ * A production-like broker: mosquitto taking only TLS connections from clients with a user name and password. The
+ * gateway connects with gateway.mqtt.username / password and trusts the broker's CA through gateway.mqtt.trust-store.
+ */
+@ExtendWith(ExternalBinaries.RequireSecuredMosquitto.class)
+class SecuredBrokerTest extends GatewayTestSupport {
+
+    private static final String USER = "tsg-gateway";
+    private static final String PASSWORD = "broker-pa55word";
+    // no initialiser: settings() needs the broker while the superclass is still being constructed
+    private Mosquitto mosquitto;
+
+    private ListAppender<ILoggingEvent> log;
+
+    private Mosquitto mosquitto() {
+        if (mosquitto == null) {
+            mosquitto = Mosquitto.launchSecured(USER, PASSWORD);
+            // the gateway starts after this: its whole log, start-up included, is checked for the password
+            log = new ListAppender<>();
+            log.start();
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        }
+        return mosquitto;
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        if (!ExternalBinaries.hasMosquitto()) {
+            return Map.of(); // RequireSecuredMosquitto skips every test before a gateway is started with these
+        }
+        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.mqtt.username", USER, "gateway.mqtt.password", PASSWORD,
+                "gateway.mqtt.trust-store", mosquitto().caCertificate().toString(),
+                "gateway.simulator.enabled", "true", "gateway.auth.enabled", "false");
+    }
+
+    @Override
+    protected String brokerUrl() {
+        return mosquitto().url();
+    }
+
+    @AfterAll
+    void stopBroker() throws Exception {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        assertThat(log.list).as("the gateway's log").anyMatch(e -> e.getFormattedMessage().contains("as user " + USER))
+                .noneMatch(e -> e.getFormattedMessage().contains(PASSWORD));
+        // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
+        try {
+            if (context != null) {
+                context.stop();
+            }
+        } finally {
+            if (mosquitto != null) {
+                mosquitto.close();
+            }
+        }
+    }
+
+    @Test
+    void aSyncCallCrossesTheBrokerOverTlsWithUserAndPassword() throws Exception {
+        try (MqttSpy spy = new MqttSpy(brokerUrl(), options(USER, PASSWORD, mosquitto().caCertificate().toString()),
+                "/sys/" + PK + "/lamp-1/rrpc/#")) {
+            JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":5}")));
+
+            assertThat(body.path("Success").asBoolean()).as("%s%nmosquitto log:%n%s", body, mosquitto().logText()).isTrue();
+            assertThat(JSON.readTree(body.path("Data").path("Result").asText()).path("data").path("param1").asInt()).isEqualTo(5);
+            String messageId = body.path("Data").path("MessageId").asText();
+            assertThat(spy.await("/sys/" + PK + "/lamp-1/rrpc/request/" + messageId, Duration.ofSeconds(5))).isNotNull();
+        }
+        assertThat(mosquitto().logText()).as("the gateway's clients logged in").contains("u'" + USER + "'");
+    }
+
+    @Test
+    void theBrokerRefusesAClientWithAWrongPassword() {
+        assertThatThrownBy(() -> new MqttSpy(brokerUrl(), options(USER, "wrong", mosquitto().caCertificate().toString()), "#"))
+                .isInstanceOf(MqttException.class);
+    }
+
+    @Test
+    void theBrokerRefusesAClientThatDoesNotTrustItsCa() {
+        // the JVM's default trust store knows nothing of the throwaway CA
+        assertThatThrownBy(() -> new MqttSpy(brokerUrl(), options(USER, PASSWORD, null), "#"))
+                .isInstanceOf(MqttException.class);
+    }
+
+    private MqttConnectionOptions options(String user, String password, String trustStore) throws Exception {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(user);
+        options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        options.setSocketFactory(BrokerSockets.forUrl(brokerUrl(), trustStore, null));
+        options.setConnectionTimeout(5);
+        return options;
+    }
+}
