@@ -37,6 +37,8 @@ class BatchFilesRestartTest {
             Properties settings = new Properties();
             settings.setProperty("gateway.mqtt.url", mqtt.url());
             settings.setProperty("gateway.simulator.enabled", "true");
+            // an external broker turns caller authentication on by default; this test signs nothing
+            settings.setProperty("gateway.auth.enabled", "false");
             settings.setProperty("gateway.simulator.delays", "lamp-1:300");
             settings.setProperty("gateway.data.dir", data.toString());
             settings.setProperty("gateway.registry.url", "jdbc:h2:file:" + data.resolve("registry").toAbsolutePath());
