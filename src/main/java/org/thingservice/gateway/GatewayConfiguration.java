@@ -24,6 +24,7 @@ import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.files.BatchFiles;
 import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
+import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.PublishGate;
@@ -84,6 +85,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         AlinkCodec codec = new AlinkCodec(messageIds, Long.parseLong(required(properties, "gateway.invoke.async-reply-window")));
         registry.bind("deviceRegistry", devices);
         registry.bind("alinkCodec", codec);
+        registry.bind("deviceManagement", new DeviceManagement(devices));
         registry.bind("httpRequestReader", new HttpRequestReader());
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         registry.bind("requestValidator", new RequestValidator(

@@ -8,6 +8,10 @@ public final class Exchanges {
     public static final String REQUEST_ID = "requestId";
     /** the ResponseFormat the caller asked for */
     public static final String FORMAT = "format";
+    /** the Action of an HTTP call */
+    public static final String ACTION = "action";
+    /** the parameters of an HTTP call, by name */
+    public static final String PARAMS = "params";
     /** the HTTP status of the answer */
     public static final String HTTP_STATUS = "httpStatus";
     /** header: pk/dn/id, the key on which a request and its reply meet */

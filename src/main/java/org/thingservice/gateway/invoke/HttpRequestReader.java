@@ -13,20 +13,23 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
- * The HTTP source: turns a GET or POST to / (parameters in the query string and/or a form body, as the official
- * Alibaba SDKs send them) into an Invocation. HTTP headers never count as parameters.
+ * The HTTP source: reads a GET or POST to / (parameters in the query string and/or a form body, as the official
+ * Alibaba SDKs send them): its Action and parameters, and for InvokeThingService an Invocation. HTTP headers never
+ * count as parameters.
  */
 public final class HttpRequestReader {
 
     public static final String ACTION = "InvokeThingService";
 
-    /** Reads the call; sets the exchange properties requestId and format first, so every error is answered in kind. */
-    public Invocation read(Exchange exchange) {
+    /**
+     * Reads any call: its parameters and its Action, left in the exchange properties params and action for the
+     * action that serves it. Sets requestId and format first, so every error is answered in kind.
+     */
+    public void read(Exchange exchange) {
         String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
-        ResponseFormat format = ResponseFormat.parse(params.get("Format"));
-        exchange.setProperty(Exchanges.FORMAT, format);
+        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(params.get("Format")));
 
         String action = params.get("Action");
         if (action == null) {
@@ -35,11 +38,17 @@ public final class HttpRequestReader {
         if (action == null || action.isEmpty()) {
             throw ApiException.missingParameter("Action");
         }
-        if (!ACTION.equals(action)) {
-            throw new ApiException(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method: " + action);
-        }
-        Invocation invocation = new Invocation(new InvokeRequest(requestId, params.get("IotId"), params.get("ProductKey"),
-                params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false), format);
+        exchange.setProperty(Exchanges.PARAMS, params);
+        exchange.setProperty(Exchanges.ACTION, action);
+    }
+
+    /** InvokeThingService: the parameters it takes, as an Invocation for the invoke pipeline. */
+    public Invocation invocation(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = exchange.getProperty(Exchanges.PARAMS, Map.class);
+        Invocation invocation = new Invocation(new InvokeRequest(exchange.getProperty(Exchanges.REQUEST_ID, String.class),
+                params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"), params.get("Identifier"),
+                params.get("Args"), params.get("Timeout"), false), exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }

@@ -32,11 +32,15 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
-        LOG.info("InvokeThingService {} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
+        String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.ACTION, String.class);
+        LOG.info("{} {} outcome={} ms={} error=\"{}\"", action, invocation != null ? invocation : "RequestId=" + requestId,
                 error.code(), invocation != null ? invocation.elapsedMillis() : 0, error.getMessage());
-        return error.isBusiness()
+        if (!error.isBusiness()) {
+            return new ErrorResponse(requestId, error.code(), error.getMessage());
+        }
+        return HttpRequestReader.ACTION.equals(action)
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
-                : new ErrorResponse(requestId, error.code(), error.getMessage());
+                : ActionResponse.failure(action, requestId, error.code(), error.getMessage());
     }
 
     static ApiException asApiException(Throwable caught) {
