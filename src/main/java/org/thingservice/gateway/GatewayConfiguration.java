@@ -34,6 +34,7 @@ import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.files.BatchFiles;
 import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
+import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
@@ -107,6 +108,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         AlinkCodec codec = new AlinkCodec(messageIds, Long.parseLong(required(properties, "gateway.invoke.async-reply-window")));
         registry.bind("deviceRegistry", devices);
         registry.bind("alinkCodec", codec);
+        registry.bind("deviceManagement", new DeviceManagement(devices));
         registry.bind("httpRequestReader", new HttpRequestReader());
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         registry.bind("requestValidator", new RequestValidator(

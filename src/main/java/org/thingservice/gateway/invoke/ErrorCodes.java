@@ -9,6 +9,8 @@ public final class ErrorCodes {
     public static final String NOT_EXISTED_DEVICE = "iot.device.NotExistedDevice";
     public static final String INVALID_IOT_ID = "iot.device.InvalidIoTId";
     public static final String INVALID_DEVICE_NAME = "iot.device.InvalidFormattedDeviceName";
+    public static final String ALREADY_EXISTED_DEVICE_NAME = "iot.device.AlreadyExistedDeviceName";
+    public static final String DEVICE_DISABLED = "iot.device.DeviceHasBeenDisabled";
     public static final String INVOKE_FAILED = "iot.device.InvokeThingServiceFailed";
     public static final String TIMEOUT = "iot.messagebroker.TIMEOUT";
     public static final String INVALID_TIMEOUT = "iot.messagebroker.InvalidTimeoutValue";

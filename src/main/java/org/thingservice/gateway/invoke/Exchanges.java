@@ -10,6 +10,10 @@ public final class Exchanges {
     public static final String FORMAT = "format";
     /** the AccessKeyId of the caller whose signature verified, for the log line */
     public static final String CALLER = "TsgCaller";
+    /** the Action of an HTTP call */
+    public static final String ACTION = "action";
+    /** the parameters of an HTTP call, by name */
+    public static final String PARAMS = "params";
     /** the HTTP status of the answer */
     public static final String HTTP_STATUS = "httpStatus";
     /** header: pk/dn/id, the key on which a request and its reply meet */

@@ -13,9 +13,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
- * The HTTP source: turns a GET or POST to / (parameters in the query string and/or a form body, as the official
- * Alibaba SDKs send them) into an Invocation, in two steps with the caller's authentication between them.
- * HTTP headers never count as parameters.
+ * The HTTP source: reads a GET or POST to / (parameters in the query string and/or a form body, as the official
+ * Alibaba SDKs send them): its Action and parameters, and for InvokeThingService an Invocation, with the caller's
+ * authentication between the two steps. HTTP headers never count as parameters.
  */
 public final class HttpRequestReader {
 
@@ -23,35 +23,37 @@ public final class HttpRequestReader {
     /** exchange property: the request's parameters as sent, empty values included (they may be signed) */
     public static final String PARAMETERS = "TsgHttpParameters";
 
-    /** Reads the parameters; sets the exchange properties requestId and format first, so every error is answered in kind. */
+    /**
+     * Reads any call: its parameters as sent (for the signature), and those given, with its Action, in the exchange
+     * properties params and action for the action that serves it. Sets requestId and format first, so every error
+     * is answered in kind.
+     */
     public void read(Exchange exchange) {
         String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
         exchange.setProperty(PARAMETERS, params);
         exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(params.get("Format")));
-    }
-
-    /** The call the parameters ask for; an empty parameter counts as absent. */
-    public Invocation invocation(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> params = new LinkedHashMap<>(exchange.getProperty(PARAMETERS, Map.class));
-        params.values().removeIf(String::isEmpty);
-        String action = params.get("Action");
+        Map<String, String> given = new LinkedHashMap<>(params);
+        given.values().removeIf(String::isEmpty); // an empty parameter counts as absent
+        String action = given.get("Action");
         if (action == null) {
             action = exchange.getMessage().getHeader("x-acs-action", String.class);
         }
         if (action == null || action.isEmpty()) {
             throw ApiException.missingParameter("Action");
         }
-        if (!ACTION.equals(action)) {
-            throw new ApiException(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method: "
-                    + RequestValidator.shorten(action));
-        }
-        String requestId = exchange.getProperty(Exchanges.REQUEST_ID, String.class);
-        Invocation invocation = new Invocation(new InvokeRequest(requestId, params.get("IotId"), params.get("ProductKey"),
-                params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false),
-                exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
+        exchange.setProperty(Exchanges.PARAMS, given);
+        exchange.setProperty(Exchanges.ACTION, action);
+    }
+
+    /** InvokeThingService: the parameters it takes, as an Invocation for the invoke pipeline. */
+    public Invocation invocation(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = exchange.getProperty(Exchanges.PARAMS, Map.class);
+        Invocation invocation = new Invocation(new InvokeRequest(exchange.getProperty(Exchanges.REQUEST_ID, String.class),
+                params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"), params.get("Identifier"),
+                params.get("Args"), params.get("Timeout"), false), exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }

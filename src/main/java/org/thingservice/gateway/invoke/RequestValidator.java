@@ -41,33 +41,37 @@ public final class RequestValidator {
         if (r.identifier() == null) {
             throw ApiException.missingParameter("Identifier");
         }
-        checkDevice(r);
+        checkDevice(r.iotId(), r.productKey(), r.deviceName());
         require(IDENTIFIER, r.identifier(), ErrorCodes.INVALID_FORMATTED_PARAMETER,
                 "Identifier may contain only letters, digits and _ (at most 50), or module:service for a custom module");
         invocation.validated(args(r.args()), timeout(r.timeout()));
     }
 
-    private static void checkDevice(InvokeRequest r) {
-        if (r.iotId() != null) { // IotId wins; ProductKey and DeviceName are then ignored
-            require(IOT_ID, r.iotId(), ErrorCodes.INVALID_IOT_ID, "IotId may contain only letters, digits, _ and - (at most 64)");
+    /** The device named by IotId (which wins) or by ProductKey together with DeviceName, every name in its character set. */
+    public static void checkDevice(String iotId, String productKey, String deviceName) {
+        if (iotId != null) { // IotId wins; ProductKey and DeviceName are then ignored
+            require(IOT_ID, iotId, ErrorCodes.INVALID_IOT_ID, "IotId may contain only letters, digits, _ and - (at most 64)");
             return;
         }
-        if (r.productKey() == null && r.deviceName() == null) {
+        if (productKey == null && deviceName == null) {
             throw new ApiException(400, "MissingParameter",
                     "Name the device: give IotId, or ProductKey together with DeviceName.");
         }
-        if (r.deviceName() == null) {
+        if (deviceName == null) {
             throw new ApiException(400, "MissingParameter",
                     "The input parameter \"DeviceName\" is not supplied: ProductKey must be given together with DeviceName (or give IotId).");
         }
-        if (r.productKey() == null) {
+        if (productKey == null) {
             throw new ApiException(400, "MissingParameter",
                     "The input parameter \"ProductKey\" is not supplied: DeviceName must be given together with ProductKey (or give IotId).");
         }
-        require(PRODUCT_KEY, r.productKey(), ErrorCodes.INVALID_PRODUCT_KEY,
-                "ProductKey may contain only letters, digits, _, . and - (at most 64)");
-        require(DEVICE_NAME, r.deviceName(), ErrorCodes.INVALID_DEVICE_NAME,
+        checkProductKey(productKey);
+        require(DEVICE_NAME, deviceName, ErrorCodes.INVALID_DEVICE_NAME,
                 "DeviceName may contain only letters, digits and _ . : @ - (at most 64)");
+    }
+
+    public static void checkProductKey(String productKey) {
+        require(PRODUCT_KEY, productKey, ErrorCodes.INVALID_PRODUCT_KEY, "ProductKey may contain only letters, digits, _, . and - (at most 64)");
     }
 
     private ObjectNode args(String args) {

@@ -33,13 +33,17 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
+        String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.ACTION, String.class);
         // the message may echo what the caller sent: one bounded line whatever that was
-        LOG.info("InvokeThingService {} outcome={} ms={}{} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
+        LOG.info("{} {} outcome={} ms={}{} error=\"{}\"", action, invocation != null ? invocation : "RequestId=" + requestId,
                 error.code(), invocation != null ? invocation.elapsedMillis() : 0, caller(exchange),
                 RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
-        return error.isBusiness()
+        if (!error.isBusiness()) {
+            return new ErrorResponse(requestId, error.code(), error.getMessage());
+        }
+        return HttpRequestReader.ACTION.equals(action)
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
-                : new ErrorResponse(requestId, error.code(), error.getMessage());
+                : ActionResponse.failure(action, requestId, error.code(), error.getMessage());
     }
 
     /** Who made the call, when its signature verified: every call can be traced to an access key. */

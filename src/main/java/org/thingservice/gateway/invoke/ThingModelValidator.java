@@ -15,7 +15,8 @@ public final class ThingModelValidator {
     }
 
     public void check(Invocation invocation) {
-        if (PROPERTY_GET.equals(invocation.service().identifier())) {
+        // a verification-free product's services are not checked, as on Alibaba
+        if (!invocation.service().checked() || PROPERTY_GET.equals(invocation.service().identifier())) {
             return;
         }
         ArgsValidator.Violation violation = validator.validate(invocation.service().inputData(), invocation.args());

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.thingservice.gateway.invoke.ApiException;
@@ -13,22 +15,25 @@ import org.thingservice.gateway.invoke.ErrorCodes;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.model.ProductModel;
 import org.thingservice.gateway.model.ThingModel;
 import org.thingservice.gateway.model.ThingService;
 
 /**
- * Knows the devices and their products' thing models, kept in a database so several gateway instances share them.
- * Parsed thing models are cached per product and reloaded when the product's version changes.
+ * Knows the devices and their products' thing models, kept in a database so several gateway instances share them
+ * and see every change on their next call. Parsed thing models are cached per product and reloaded when the
+ * product's version changes (any change to its default TSL or to one of its modules raises it).
  */
 public final class DeviceRegistry {
 
-    private static final String DEVICE_COLUMNS =
-            "SELECT d.iot_id, d.product_key, d.device_name, p.version FROM device d JOIN product p ON p.product_key = d.product_key ";
+    private static final String DEVICE_COLUMNS = "SELECT d.iot_id, d.product_key, d.device_name, d.enabled, p.version "
+            + "FROM device d JOIN product p ON p.product_key = d.product_key ";
 
-    private record CachedModel(long version, ThingModel model) {
+    private record CachedModel(long version, ProductModel model) {
     }
 
-    private record DeviceRow(Device device, long productVersion) {
+    /** A device as stored: whether it is enabled, and the version of its product's thing model. */
+    public record Entry(Device device, boolean enabled, long productVersion) {
     }
 
     private final DataSource dataSource;
@@ -41,15 +46,13 @@ public final class DeviceRegistry {
     /** The enrich step: finds the device (IotId wins over ProductKey+DeviceName) and the service it is asked for. */
     public void lookup(Invocation invocation) {
         InvokeRequest request = invocation.request();
-        DeviceRow row = (request.iotId() != null
-                ? query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", request.iotId())
-                : query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", request.productKey(), request.deviceName()))
-                .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, request.iotId() != null
-                        ? "The specified device does not exist: no device has IotId " + request.iotId() + "."
-                        : "The specified device does not exist: product " + request.productKey()
-                                + " has no device named " + request.deviceName() + "."));
-        Device device = row.device();
-        ThingService service = model(device.productKey(), row.productVersion()).service(request.identifier())
+        Entry entry = require(request.iotId(), request.productKey(), request.deviceName());
+        Device device = entry.device();
+        if (!entry.enabled()) {
+            throw ApiException.business(ErrorCodes.DEVICE_DISABLED, "The device " + device.productKey() + "/" + device.deviceName()
+                    + " has been disabled (DisableThing); nothing was sent to it. Enable it with EnableThing.");
+        }
+        ThingService service = model(device.productKey(), entry.productVersion()).service(request.identifier())
                 .orElseThrow(() -> ApiException.business(ErrorCodes.INVOKE_FAILED,
                         "The thing model of product " + device.productKey() + " defines no service \""
                                 + request.identifier() + "\"; check the Identifier."));
@@ -57,38 +60,116 @@ public final class DeviceRegistry {
         invocation.service(service);
     }
 
-    /** Adds or replaces a product from its TSL document; returns its product key. */
+    /** The device named by IotId (which wins) or ProductKey+DeviceName, or iot.device.NotExistedDevice. */
+    public Entry require(String iotId, String productKey, String deviceName) {
+        return (iotId != null
+                ? query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", iotId)
+                : query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", productKey, deviceName))
+                .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, iotId != null
+                        ? "The specified device does not exist: no device has IotId " + iotId + "."
+                        : "The specified device does not exist: product " + productKey + " has no device named " + deviceName + "."));
+    }
+
+    /**
+     * Adds or replaces a TSL document: the product's default TSL, or, with a functionBlockId, one of its custom
+     * modules (the product must exist). Returns its product key.
+     */
     public String putProduct(String tslJson) {
         ThingModel model = ThingModel.parse(tslJson);
-        upsert("UPDATE product SET tsl = ?, version = version + 1 WHERE product_key = ?",
-                "INSERT INTO product (tsl, product_key, version) VALUES (?, ?, 1)", tslJson, model.productKey());
+        if (model.functionBlockId() == null) {
+            upsert("UPDATE product SET tsl = ?, version = version + 1 WHERE product_key = ?",
+                    "INSERT INTO product (tsl, product_key, version) VALUES (?, ?, 1)", tslJson, model.productKey());
+            return model.productKey();
+        }
+        requireProduct(model.productKey());
+        upsert("UPDATE product_module SET tsl = ? WHERE product_key = ? AND function_block_id = ?",
+                "INSERT INTO product_module (tsl, product_key, function_block_id) VALUES (?, ?, ?)",
+                tslJson, model.productKey(), model.functionBlockId());
+        // after the module is written: whoever reads the new version also reads the new module
+        update("UPDATE product SET version = version + 1 WHERE product_key = ?", model.productKey());
         return model.productKey();
     }
 
-    /** Adds or replaces a device (keyed by IotId). */
+    /** Adds or replaces a device (keyed by IotId), as the seed does. */
     public void putDevice(Device device) {
         upsert("UPDATE device SET product_key = ?, device_name = ? WHERE iot_id = ?",
                 "INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
                 device.productKey(), device.deviceName(), device.iotId());
     }
 
-    private ThingModel model(String productKey, long version) {
+    /** RegisterDevice: a new, enabled device of an existing product; the IotId is generated unless given. */
+    public Device register(String productKey, String deviceName, String iotId) {
+        requireProduct(productKey);
+        Device device = new Device(iotId != null ? iotId : UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+                productKey, deviceName);
+        if (query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", productKey, deviceName).isPresent()
+                || query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", device.iotId()).isPresent()) {
+            throw alreadyExisted(device);
+        }
+        try {
+            update("INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
+                    device.productKey(), device.deviceName(), device.iotId());
+        } catch (RegistryException e) {
+            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                throw alreadyExisted(device); // registered at the same moment by another call
+            }
+            throw e;
+        }
+        return device;
+    }
+
+    public void delete(Device device) {
+        update("DELETE FROM device WHERE iot_id = ?", device.iotId());
+    }
+
+    /** DisableThing / EnableThing. */
+    public void enable(Device device, boolean enabled) {
+        update("UPDATE device SET enabled = ? WHERE iot_id = ?", enabled, device.iotId());
+    }
+
+    public void requireProduct(String productKey) {
+        if (queryString("SELECT product_key FROM product WHERE product_key = ?", productKey).isEmpty()) {
+            throw ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT, "Product " + productKey
+                    + " does not exist; import its thing model first (ImportThingModelTsl without FunctionBlockId).");
+        }
+    }
+
+    private static ApiException alreadyExisted(Device device) {
+        return ApiException.business(ErrorCodes.ALREADY_EXISTED_DEVICE_NAME, "A device named " + device.deviceName()
+                + " already exists in product " + device.productKey() + ", or IotId " + device.iotId() + " is taken.");
+    }
+
+    private ProductModel model(String productKey, long version) {
         CachedModel cached = models.get(productKey);
         if (cached == null || cached.version() != version) {
             String tsl = queryString("SELECT tsl FROM product WHERE product_key = ?", productKey)
                     .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT, "Product " + productKey + " does not exist."));
-            cached = new CachedModel(version, ThingModel.parse(tsl));
+            cached = new CachedModel(version, new ProductModel(ThingModel.parse(tsl), modules(productKey)));
             models.put(productKey, cached);
         }
         return cached.model();
     }
 
-    private Optional<DeviceRow> query(String sql, Object... params) {
+    private Map<String, ThingModel> modules(String productKey) {
+        Map<String, ThingModel> modules = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, "SELECT function_block_id, tsl FROM product_module WHERE product_key = ?", productKey);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                modules.put(rs.getString(1), ThingModel.parse(rs.getString(2)));
+            }
+            return modules;
+        } catch (SQLException e) {
+            throw new RegistryException(e);
+        }
+    }
+
+    private Optional<Entry> query(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new DeviceRow(new Device(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4)));
+            return Optional.of(new Entry(new Device(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getBoolean(4), rs.getLong(5)));
         } catch (SQLException e) {
             throw new RegistryException(e);
         }
@@ -97,6 +178,14 @@ public final class DeviceRegistry {
     private Optional<String> queryString(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new RegistryException(e);
+        }
+    }
+
+    private void update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+            ps.executeUpdate();
         } catch (SQLException e) {
             throw new RegistryException(e);
         }

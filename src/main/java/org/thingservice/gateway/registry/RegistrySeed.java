@@ -14,16 +14,20 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.model.ThingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a seed folder into the registry: one Alibaba TSL JSON per product (*.json) and devices.csv with the
- * header ProductKey,DeviceName,IotId. The folder may be on disk or inside the jar (classpath:registry).
+ * Loads a seed folder into the registry: Alibaba TSL JSON documents (*.json), each a product's default TSL or, with
+ * a functionBlockId, one of its custom modules, and devices.csv with the header ProductKey,DeviceName,IotId. The folder may be on disk or inside the jar (classpath:registry).
  */
 public final class RegistrySeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySeed.class);
+
+    private record SeedTsl(String location, String tsl, boolean module) {
+    }
 
     private RegistrySeed() {
     }
@@ -33,18 +37,29 @@ public final class RegistrySeed {
         base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         List<Resource> products = new ArrayList<>(find(context, base + "/*.json"));
         products.sort(Comparator.comparing(Resource::getLocation));
+        List<SeedTsl> documents = new ArrayList<>();
         for (Resource product : products) {
             try (InputStream in = product.getInputStream()) {
-                registry.putProduct(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                String tsl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                documents.add(new SeedTsl(product.getLocation(), tsl, ThingModel.parse(tsl).functionBlockId() != null));
             } catch (IllegalArgumentException e) {
                 throw new IOException("registry seed " + product.getLocation() + ": " + e.getMessage(), e);
+            }
+        }
+        // a custom module needs its product: default TSLs first, whatever the file names
+        documents.sort(Comparator.comparing(SeedTsl::module));
+        for (SeedTsl document : documents) {
+            try {
+                registry.putProduct(document.tsl());
+            } catch (RuntimeException e) {
+                throw new IOException("registry seed " + document.location() + ": " + e.getMessage(), e);
             }
         }
         int devices = 0;
         for (Resource csv : find(context, base + "/devices.csv")) {
             devices += loadDevices(csv, registry);
         }
-        LOG.info("Registry seeded from {}: {} products, {} devices", location, products.size(), devices);
+        LOG.info("Registry seeded from {}: {} TSL documents, {} devices", location, documents.size(), devices);
     }
 
     private static Collection<Resource> find(CamelContext context, String pattern) throws IOException {
