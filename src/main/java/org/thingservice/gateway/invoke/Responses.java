@@ -35,7 +35,7 @@ public final class Responses {
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
         String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.ACTION, String.class);
         // the message may echo what the caller sent: one bounded line whatever that was
-        LOG.info("{} {} outcome={} ms={}{} error=\"{}\"", action, invocation != null ? invocation : "RequestId=" + requestId,
+        LOG.info("{} {} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action), invocation != null ? invocation : "RequestId=" + requestId,
                 error.code(), invocation != null ? invocation.elapsedMillis() : 0, caller(exchange),
                 RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
         if (!error.isBusiness()) {
