@@ -100,7 +100,7 @@ class PackagedJarIT {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            awaitHttp(Duration.ofSeconds(60));
+            awaitHttp(Duration.ofSeconds(180));
         } catch (Throwable e) {
             printLog();
             throw e;
