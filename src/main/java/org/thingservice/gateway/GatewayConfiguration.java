@@ -9,6 +9,9 @@ import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,9 @@ import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.PublishGate;
+import org.thingservice.gateway.observe.DatabaseHealthCheck;
+import org.thingservice.gateway.observe.GatewayMetrics;
+import org.thingservice.gateway.observe.MqttHealthCheck;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.kafka.KafkaOffsets;
@@ -94,9 +100,15 @@ public class GatewayConfiguration implements CamelConfiguration {
                 new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
-        registry.bind("replyCorrelator", new ReplyCorrelator(codec));
+        ReplyCorrelator correlator = new ReplyCorrelator(codec);
+        registry.bind("replyCorrelator", correlator);
         registry.bind("replyWaiter", new ReplyWaiter());
-        registry.bind("responses", new Responses());
+        GatewayMetrics metrics = new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository());
+        registry.bind("gatewayMetrics", metrics);
+        registry.bind("responses", new Responses(metrics));
+        // /observe/health is DOWN when a call could not succeed, not only when Camel itself is down
+        registry.bind("mqttHealthCheck", new MqttHealthCheck());
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         registry.bind("processedRequests", new ProcessedRequests(database));
         registry.bind("kafkaRequestReader", new KafkaRequestReader());
         registry.bind("kafkaOffsets", new KafkaOffsets());
@@ -108,6 +120,19 @@ public class GatewayConfiguration implements CamelConfiguration {
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
     }
 
+    /**
+     * The meter registry /observe/metrics serves: camel-micrometer-prometheus binds it as metricsRegistry when Camel
+     * main set it up before us, and else takes the one we bind under that name.
+     */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        return meters;
+    }
+
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */
     private static HikariDataSource database(CamelContext context, PropertiesComponent properties) throws Exception {
         HikariConfig config = new HikariConfig();
@@ -115,6 +140,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         config.setUsername(optional(properties, "gateway.registry.user"));
         config.setPassword(optional(properties, "gateway.registry.password"));
         config.setPoolName("registry");
+        // a database that is down fails calls (and the health check) after this, not after Hikari's 30 s
+        config.setConnectionTimeout(Long.parseLong(required(properties, "gateway.registry.connection-timeout")));
         HikariDataSource dataSource = new HikariDataSource(config);
         context.addService(new ServiceSupport() {
             @Override

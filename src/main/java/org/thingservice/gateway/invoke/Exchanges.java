@@ -8,6 +8,8 @@ public final class Exchanges {
     public static final String REQUEST_ID = "requestId";
     /** the ResponseFormat the caller asked for */
     public static final String FORMAT = "format";
+    /** where the call came from: http, kafka or file (set by each source route) */
+    public static final String SOURCE = "source";
     /** the HTTP status of the answer */
     public static final String HTTP_STATUS = "httpStatus";
     /** header: pk/dn/id, the key on which a request and its reply meet */

@@ -4,21 +4,32 @@ import org.apache.camel.Exchange;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
 
 /**
- * Builds the answer of every call, whichever source it came from, and writes its one log line.
+ * Builds the answer of every call, whichever source it came from, writes its one log line and counts it.
  * Every failure becomes an answer with an Alibaba code: nothing is dropped, nothing escapes as a stack trace.
  */
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
+    private static final String OK = "OK";
+
+    private final GatewayMetrics metrics;
+
+    public Responses(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public InvokeThingServiceResponse success(Exchange exchange) {
         Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
         String result = invocation.waitsForReply() ? invocation.reply().getNow(null) : null;
         exchange.setProperty(Exchanges.HTTP_STATUS, 200);
-        LOG.info("InvokeThingService {} outcome=Success ms={}", invocation, invocation.elapsedMillis());
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        long millis = invocation.elapsedMillis();
+        LOG.info("InvokeThingService {} source={} outcome=Success ms={}", invocation, source, millis);
+        metrics.invocation(source, true, OK, millis);
         return InvokeThingServiceResponse.success(invocation.requestId(), result, invocation.messageId());
     }
 
@@ -32,8 +43,11 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
-        LOG.info("InvokeThingService {} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
-                error.code(), invocation != null ? invocation.elapsedMillis() : 0, error.getMessage());
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        long millis = invocation != null ? invocation.elapsedMillis() : 0;
+        LOG.info("InvokeThingService {} source={} outcome={} ms={} error=\"{}\"", invocation != null ? invocation : "RequestId=" + requestId,
+                source, error.code(), millis, error.getMessage());
+        metrics.invocation(source, false, error.code(), millis);
         return error.isBusiness()
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
                 : new ErrorResponse(requestId, error.code(), error.getMessage());
