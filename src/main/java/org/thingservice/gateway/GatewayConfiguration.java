@@ -121,8 +121,9 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The meter registry /observe/metrics serves: camel-micrometer-prometheus binds it as metricsRegistry when Camel
-     * main set it up before us, and else takes the one we bind under that name.
+     * The meter registry /observe/metrics serves: camel-micrometer-prometheus (camel.metrics.enabled) has bound it as
+     * metricsRegistry before the gateway is configured. With metrics off, the gateway's meters go to a registry of
+     * their own that nothing serves.
      */
     private static MeterRegistry meterRegistry(Registry registry) {
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
