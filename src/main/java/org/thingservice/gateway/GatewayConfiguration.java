@@ -14,6 +14,9 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,9 @@ import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.PublishGate;
+import org.thingservice.gateway.observe.DatabaseHealthCheck;
+import org.thingservice.gateway.observe.GatewayMetrics;
+import org.thingservice.gateway.observe.MqttHealthCheck;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.kafka.KafkaOffsets;
@@ -120,9 +126,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
-        registry.bind("replyCorrelator", new ReplyCorrelator(codec));
+        ReplyCorrelator correlator = new ReplyCorrelator(codec);
+        registry.bind("replyCorrelator", correlator);
         registry.bind("replyWaiter", new ReplyWaiter());
-        registry.bind("responses", new Responses());
+        GatewayMetrics metrics = new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository());
+        registry.bind("gatewayMetrics", metrics);
+        registry.bind("responses", new Responses(metrics));
+        // /observe/health is DOWN when a call could not succeed, not only when Camel itself is down
+        registry.bind("mqttHealthCheck", new MqttHealthCheck());
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         registry.bind("processedRequests", new ProcessedRequests(database));
         registry.bind("kafkaRequestReader", new KafkaRequestReader());
         registry.bind("kafkaOffsets", new KafkaOffsets());
@@ -167,6 +179,20 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("Caller authentication on: {} access key(s) in {}, read again when it changes", keys.size(), path);
     }
 
+    /**
+     * The meter registry /observe/metrics serves: camel-micrometer-prometheus (camel.metrics.enabled) has bound it as
+     * metricsRegistry before the gateway is configured. With metrics off, the gateway's meters go to a registry of
+     * their own that nothing serves.
+     */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
+        return meters;
+    }
+
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */
     private static HikariDataSource database(CamelContext context, PropertiesComponent properties) throws Exception {
         HikariConfig config = new HikariConfig();
@@ -174,6 +200,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         config.setUsername(optional(properties, "gateway.registry.user"));
         config.setPassword(optional(properties, "gateway.registry.password"));
         config.setPoolName("registry");
+        // a database that is down fails calls (and the health check) after this, not after Hikari's 30 s
+        config.setConnectionTimeout(Long.parseLong(required(properties, "gateway.registry.connection-timeout")));
         HikariDataSource dataSource = new HikariDataSource(config);
         context.addService(new ServiceSupport() {
             @Override

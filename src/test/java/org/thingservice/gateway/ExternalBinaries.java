@@ -20,6 +20,9 @@ public final class ExternalBinaries {
     public static final String REQUIRE_VARIABLE = "GATEWAY_TESTS_REQUIRE_BINARIES";
     // Debian installs it in /usr/sbin, which is not on every user's PATH
     private static final List<Path> MOSQUITTO_LOCATIONS = List.of(Path.of("/usr/sbin/mosquitto"));
+    // Debian keeps the PostgreSQL server programs out of PATH, in a folder per major version
+    private static final List<Path> PG_CTL_LOCATIONS = List.of(Path.of("/usr/lib/postgresql/17/bin/pg_ctl"),
+            Path.of("/usr/lib/postgresql/16/bin/pg_ctl"), Path.of("/usr/lib/postgresql/15/bin/pg_ctl"));
 
     private ExternalBinaries() {
     }
@@ -50,6 +53,23 @@ public final class ExternalBinaries {
 
     public static boolean hasPython3() {
         return locate("python3", List.of(Path.of("/usr/bin/python3"))).isPresent();
+    }
+
+    /** PostgreSQL's pg_ctl (initdb is beside it); aborts (or fails) the calling test when it is not installed. */
+    public static Path pgCtl() {
+        return require("pg_ctl", "postgresql", PG_CTL_LOCATIONS, required());
+    }
+
+    public static boolean hasPostgres() {
+        return locate("pg_ctl", PG_CTL_LOCATIONS).isPresent();
+    }
+
+    /** Skips (or fails) each test of a class when PostgreSQL is missing, before a gateway is started (see RequireMosquitto). */
+    public static final class RequirePostgres implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            pgCtl();
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.thingservice.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -234,6 +238,41 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
             }
             return new RawReply(Integer.parseInt(headers.substring(9, 12)), body.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** A GET of the management server's path (/observe/health, /observe/metrics), on the HTTP API's port. */
+    protected HttpResponse<String> observe(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls /observe/health until its overall status is {@code status}; returns the last answer. */
+    protected JsonNode awaitHealth(String status, Duration budget) throws Exception {
+        long end = System.nanoTime() + budget.toNanos();
+        JsonNode health = JSON.readTree(observe("/observe/health").body());
+        while (!status.equals(health.path("status").asText()) && System.nanoTime() < end) {
+            Thread.sleep(200);
+            health = JSON.readTree(observe("/observe/health").body());
+        }
+        return health;
+    }
+
+    /** Polls /observe/metrics until the sample reaches at least {@code atLeast}; returns the whole text. */
+    protected String awaitMetric(String sample, double atLeast) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String text = observe("/observe/metrics").body();
+        while (value(text, sample) < atLeast && System.nanoTime() < end) {
+            Thread.sleep(100);
+            text = observe("/observe/metrics").body();
+        }
+        assertThat(value(text, sample)).as(sample + " in\n" + text).isGreaterThanOrEqualTo(atLeast);
+        return text;
+    }
+
+    /** The value of one sample (name with its labels, as Prometheus writes them), or -1 when it is absent. */
+    protected static double value(String metrics, String sample) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(sample) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     /** A POST with every parameter in a form body, signed with this class's key if it has one. */

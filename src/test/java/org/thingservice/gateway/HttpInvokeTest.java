@@ -68,9 +68,9 @@ class HttpInvokeTest extends GatewayTestSupport {
         String unknown = json(get(invoke("ProductKey", PK, "DeviceName", "nobody", "Identifier", "Blink", "Args", "{\"param1\":1}"))).path("RequestId").asText();
 
         assertThat(invocationLog.list).filteredOn(e -> e.getFormattedMessage().contains("RequestId=" + requestId)).hasSize(1)
-                .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("outcome=Success", "device=" + PK + "/lamp-1", "Identifier=Blink"));
+                .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("outcome=Success", "device=" + PK + "/lamp-1", "Identifier=Blink", "source=http"));
         assertThat(invocationLog.list).filteredOn(e -> e.getFormattedMessage().contains("RequestId=" + unknown)).hasSize(1)
-                .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("outcome=iot.device.NotExistedDevice"));
+                .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("outcome=iot.device.NotExistedDevice", "source=http"));
     }
 
     @Test

@@ -14,6 +14,8 @@ public final class Exchanges {
     public static final String ACTION = "action";
     /** the parameters of an HTTP call, by name */
     public static final String PARAMS = "params";
+    /** where the call came from: http, kafka or file (set by each source route) */
+    public static final String SOURCE = "source";
     /** the HTTP status of the answer */
     public static final String HTTP_STATUS = "httpStatus";
     /** header: pk/dn/id, the key on which a request and its reply meet */

@@ -4,22 +4,33 @@ import org.apache.camel.Exchange;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
 
 /**
- * Builds the answer of every call, whichever source it came from, and writes its one log line.
+ * Builds the answer of every call, whichever source it came from, writes its one log line and counts it.
  * Every failure becomes an answer with an Alibaba code: nothing is dropped, nothing escapes as a stack trace.
  */
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
     private static final int LOGGED_MESSAGE_LIMIT = 300;
+    private static final String OK = "OK";
+
+    private final GatewayMetrics metrics;
+
+    public Responses(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public InvokeThingServiceResponse success(Exchange exchange) {
         Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
         String result = invocation.waitsForReply() ? invocation.reply().getNow(null) : null;
         exchange.setProperty(Exchanges.HTTP_STATUS, 200);
-        LOG.info("InvokeThingService {} outcome=Success ms={}{}", invocation, invocation.elapsedMillis(), caller(exchange));
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        long millis = invocation.elapsedMillis();
+        LOG.info("InvokeThingService {} source={} outcome=Success ms={}{}", invocation, source, millis, caller(exchange));
+        metrics.invocation(source, true, OK, millis);
         return InvokeThingServiceResponse.success(invocation.requestId(), result, invocation.messageId());
     }
 
@@ -34,10 +45,13 @@ public final class Responses {
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
         String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.ACTION, String.class);
+        String source = exchange.getProperty(Exchanges.SOURCE, String.class);
+        long millis = invocation != null ? invocation.elapsedMillis() : 0;
         // the message may echo what the caller sent: one bounded line whatever that was
-        LOG.info("{} {} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action), invocation != null ? invocation : "RequestId=" + requestId,
-                error.code(), invocation != null ? invocation.elapsedMillis() : 0, caller(exchange),
+        LOG.info("{} {} source={} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action),
+                invocation != null ? invocation : "RequestId=" + requestId, source, error.code(), millis, caller(exchange),
                 RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
+        metrics.invocation(source, false, error.code(), millis);
         if (!error.isBusiness()) {
             return new ErrorResponse(requestId, error.code(), error.getMessage());
         }

@@ -62,6 +62,19 @@ class KafkaInvokeTest extends GatewayTestSupport {
     }
 
     @Test
+    void recordsAndTheirInvocationsAreCountedInTheMetrics() throws Exception {
+        double before = Math.max(0, value(observe("/observe/metrics").body(), "gateway_kafka_records_total"));
+        kafka.send(REQUESTS, "metrics-1", "{\"RequestId\":\"rid-metrics-1\",\"ProductKey\":\"" + PK
+                + "\",\"DeviceName\":\"lamp-1\",\"Identifier\":\"Blink\",\"Args\":{\"param1\":2}}");
+        resultFor("rid-metrics-1");
+
+        // counted once its batch's offsets are committed, just after the result was written
+        String metrics = awaitMetric("gateway_kafka_records_total", before + 1);
+        assertThat(value(metrics, "gateway_invocations_total{code=\"OK\",outcome=\"Success\",source=\"kafka\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).contains("gateway_invocation_duration_seconds_count{source=\"kafka\"}");
+    }
+
+    @Test
     void asyncServicesAnswerWithTheDevicesReplyAndArgsMayBeText() throws Exception {
         kafka.send(REQUESTS, null, "{\"RequestId\":\"rid-async-1\",\"IotId\":\"LampDemoIotId0000001\",\"Identifier\":\"SetColor\","
                 + "\"Args\":\"{\\\"color\\\":1,\\\"label\\\":\\\"k\\\"}\",\"Format\":\"XML\"}");

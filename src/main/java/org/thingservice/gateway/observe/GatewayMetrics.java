@@ -1,0 +1,59 @@
+package org.thingservice.gateway.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.spi.InflightRepository;
+import org.thingservice.gateway.correlate.ReplyCorrelator;
+
+/**
+ * The gateway's own meters, in the registry Camel serves at /observe/metrics (Prometheus text): invocations by
+ * source, outcome and code with their latency, calls in flight, replies nobody waited for, file lines and Kafka
+ * records processed.
+ */
+public final class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter fileLines;
+    private final Counter kafkaRecords;
+
+    public GatewayMetrics(MeterRegistry registry, ReplyCorrelator correlator, InflightRepository inflight) {
+        this.registry = registry;
+        // every exchange inside the invoke pipeline is a call that has not been answered yet
+        Gauge.builder("gateway.invocations.in.flight", inflight, i -> i.size("invoke"))
+                .description("calls inside the invoke pipeline (validated, sent, or waiting for their device)").register(registry);
+        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::lateReplies).tag("kind", "late")
+                .description("device replies no call was waiting for").register(registry);
+        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::duplicateReplies).tag("kind", "duplicate")
+                .description("device replies no call was waiting for").register(registry);
+        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::unknownReplies).tag("kind", "unknown")
+                .description("device replies no call was waiting for").register(registry);
+        this.fileLines = Counter.builder("gateway.file.lines").description("batch-file lines answered").register(registry);
+        this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records processed and committed")
+                .register(registry);
+    }
+
+    /** One answered call: outcome Success or Failure, code the Alibaba error code (or "OK"). */
+    public void invocation(String source, boolean success, String code, long millis) {
+        String from = source != null ? source : "unknown";
+        registry.counter("gateway.invocations", "source", from, "outcome", success ? "Success" : "Failure", "code", code).increment();
+        Timer.builder("gateway.invocation.duration").description("time from a call's arrival to its answer")
+                .tag("source", from).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(Duration.ofMillis(millis));
+    }
+
+    /** A batch-file line has its answer in the batch. */
+    public void fileLine() {
+        fileLines.increment();
+    }
+
+    /** A polled batch of Kafka records has its results written and its offsets committed. */
+    public void kafkaRecords(List<?> records) {
+        kafkaRecords.increment(records.size());
+    }
+}

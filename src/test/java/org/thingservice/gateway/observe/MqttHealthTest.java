@@ -1,0 +1,70 @@
+package org.thingservice.gateway.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.thingservice.gateway.ExternalBinaries;
+import org.thingservice.gateway.GatewayTestSupport;
+import org.thingservice.gateway.Mosquitto;
+
+/** /observe/health follows the MQTT broker: UP, DOWN while a real mosquitto is stopped, UP again once it is back. */
+@ExtendWith(ExternalBinaries.RequireMosquitto.class)
+class MqttHealthTest extends GatewayTestSupport {
+
+    // no initialiser: settings() needs the broker while the superclass is still being constructed
+    private Mosquitto mosquitto;
+
+    private Mosquitto mosquitto() {
+        if (mosquitto == null) {
+            mosquitto = Mosquitto.launch();
+        }
+        return mosquitto;
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        if (!ExternalBinaries.hasMosquitto()) {
+            return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
+        }
+        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.simulator.enabled", "true");
+    }
+
+    @AfterAll
+    void stopBroker() throws Exception {
+        try {
+            if (context != null) {
+                context.stop();
+            }
+        } finally {
+            if (mosquitto != null) {
+                mosquitto.close();
+            }
+        }
+    }
+
+    @Test
+    void healthIsDownWhileTheBrokerIsDownAndUpWhenItIsBack() throws Exception {
+        JsonNode up = awaitHealth("UP", Duration.ofSeconds(20));
+        assertThat(up.path("status").asText()).as(up.toString()).isEqualTo("UP");
+        assertThat(up.toString()).contains("mqtt", "database");
+
+        mosquitto().stop();
+        long stopped = System.nanoTime();
+        JsonNode down = awaitHealth("DOWN", Duration.ofSeconds(20));
+        System.out.printf("Broker down: health DOWN after %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
+        assertThat(down.path("status").asText()).as(down.toString()).isEqualTo("DOWN");
+        assertThat(down.toString()).contains("MQTT clients not connected");
+        assertThat(observe("/observe/health").statusCode()).isEqualTo(503);
+
+        mosquitto().start();
+        long started = System.nanoTime();
+        JsonNode back = awaitHealth("UP", Duration.ofSeconds(30));
+        System.out.printf("Broker back: health UP after %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertThat(back.path("status").asText()).as(back.toString()).isEqualTo("UP");
+    }
+}
