@@ -31,7 +31,8 @@ class MqttHealthTest extends GatewayTestSupport {
         if (!ExternalBinaries.hasMosquitto()) {
             return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
         }
-        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.simulator.enabled", "true");
+        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.simulator.enabled", "true",
+                "gateway.auth.enabled", "false"); // an external broker turns caller authentication on by default
     }
 
     @AfterAll
