@@ -8,25 +8,40 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.FreePorts;
 import org.thingservice.gateway.GatewayTestSupport;
+import org.thingservice.gateway.mqtt.EmbeddedBroker;
 
 /** Without camel.component.kafka.brokers the gateway has no Kafka route, and one INFO line is all it says of Kafka. */
 class KafkaOffTest extends GatewayTestSupport {
 
-    // attached before the gateway starts: the test instance is created before the Camel context
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+    private static final EmbeddedBroker BROKER = new EmbeddedBroker(FreePorts.next());
 
+    // HiveMQ resets logback when it starts: so the broker first, then the appender, then the gateway
     static {
+        try {
+            BROKER.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         LOG.start();
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(LOG);
     }
 
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("gateway.mqtt.url", BROKER.url(), "gateway.auth.enabled", "false");
+    }
+
     @AfterAll
-    void detach() {
+    void detach() throws Exception {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
+        BROKER.stop();
     }
 
     @Test
