@@ -8,6 +8,10 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,22 @@ class HttpInvokeTest extends GatewayTestSupport {
         assertThat(alink.path("version").asText()).isEqualTo("1.0");
         assertThat(alink.path("method").asText()).isEqualTo("thing.service.Blink");
         assertThat(alink.path("params").path("param1").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void manyConcurrentSyncCallsAllSucceed() throws Exception {
+        // more concurrent publishes on the gateway's one MQTT connection than HiveMQ's default Receive Maximum (10)
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort() + "/?"
+                    + encode(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":" + (i % 11) + "}"))))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode body = json(calls.get(i).get(30, TimeUnit.SECONDS));
+            assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
+            assertThat(JSON.readTree(body.path("Data").path("Result").asText()).path("data").path("param1").asInt()).isEqualTo(i % 11);
+        }
     }
 
     @Test

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process MQTT 5 broker (HiveMQ CE) used when no external broker is configured: bound to 127.0.0.1,
- * in-memory persistence, no usage statistics (the machines it runs on may have no internet).
+ * in-memory persistence, no usage statistics (the machines it runs on may have no internet), and a Receive Maximum
+ * of 65535 so that many concurrent calls can publish on the gateway's one connection.
  */
 public final class EmbeddedBroker extends ServiceSupport {
 
@@ -40,6 +41,12 @@ public final class EmbeddedBroker extends ServiceSupport {
                   <listeners>
                     <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                   </listeners>
+                  <mqtt>
+                    <!-- HiveMQ lets a client have only 10 QoS 1 publishes awaiting PUBACK (its MQTT 5 Receive Maximum):
+                         the gateway publishes every call's request on one connection, and paho refuses the 11th
+                         concurrent one ("Too many publishes in progress") instead of queueing it -->
+                    <receive-maximum><server-receive-maximum>65535</server-receive-maximum></receive-maximum>
+                  </mqtt>
                   <persistence><mode>in-memory</mode></persistence>
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
