@@ -55,7 +55,8 @@ import org.thingservice.gateway.mqtt.NoDelaySocketFactory;
  *
  * <p>Run with {@code mvn -B verify -Pbenchmark}; a normal build excludes the tag. Knobs (system properties, e.g.
  * {@code -Dbench.calls=5000}): bench.warmup.calls (5000), bench.warmup.seconds (5), bench.calls (20000),
- * bench.seconds (20), bench.callers (1,64), bench.http (socket, jdk or both: the HTTP client the callers use).
+ * bench.seconds (20), bench.callers (1,64), bench.http (socket, jdk or both: the HTTP client the callers use),
+ * bench.raw (true; false skips the raw baseline, e.g. while profiling the gateway).
  *
  * <ul>
  * <li>raw: each caller thread is an MQTT 5 client (paho MqttAsyncClient, TCP_NODELAY) that publishes the Alink
@@ -77,6 +78,7 @@ class InvokeBenchmark extends GatewayTestSupport {
     private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "1,64").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final String HTTP_CLIENTS = System.getProperty("bench.http", "socket");
+    private static final boolean RAW = Boolean.parseBoolean(System.getProperty("bench.raw", "true"));
 
     /** the targets */
     private static final double MIN_THROUGHPUT_RATIO = 0.5;
@@ -93,7 +95,7 @@ class InvokeBenchmark extends GatewayTestSupport {
         List<Result> results = new ArrayList<>();
         try (FastDevice device = new FastDevice(brokerUrl())) {
             context.getRouteController().stopRoute("rrpc-replies");
-            for (int callers : CALLERS) {
+            for (int callers : RAW ? CALLERS : new int[0]) {
                 results.add(measure("raw MQTT", callers, i -> new RawMqttCaller(brokerUrl(), i)));
             }
             context.getRouteController().startRoute("rrpc-replies");
@@ -157,6 +159,10 @@ class InvokeBenchmark extends GatewayTestSupport {
             return calls / seconds;
         }
 
+        double meanMillis() {
+            return sortedNanos.length == 0 ? Double.NaN : Arrays.stream(sortedNanos).average().orElse(0) / 1e6;
+        }
+
         double percentileMillis(double p) {
             if (sortedNanos.length == 0) {
                 return Double.NaN;
@@ -179,9 +185,10 @@ class InvokeBenchmark extends GatewayTestSupport {
                 measured = new Result(name, callers, measured.calls, measured.errors + warm.errors,
                         measured.firstError != null ? measured.firstError : warm.firstError, measured.seconds, measured.sortedNanos);
             }
-            System.out.printf(Locale.ROOT, "%-22s %3d callers: %8.0f calls/s  p50 %6.3f ms  p99 %7.3f ms  (%d calls in %.1f s, %d errors)%n",
-                    name, callers, measured.throughput(), measured.percentileMillis(50), measured.percentileMillis(99),
-                    measured.calls, measured.seconds, measured.errors);
+            System.out.printf(Locale.ROOT, "%-22s %3d callers: %8.0f calls/s  p50 %6.3f ms  p90 %6.3f ms  p99 %7.3f ms  "
+                            + "max %7.3f ms  (%d calls in %.1f s, %d errors)%n",
+                    name, callers, measured.throughput(), measured.percentileMillis(50), measured.percentileMillis(90),
+                    measured.percentileMillis(99), measured.percentileMillis(100), measured.calls, measured.seconds, measured.errors);
             return measured;
         } finally {
             for (Caller c : pool) {
@@ -248,10 +255,11 @@ class InvokeBenchmark extends GatewayTestSupport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n=== InvokeThingService benchmark (%d cores; warm-up %d calls/%d s; measured up to %d calls/%d s) ===%n",
                 Runtime.getRuntime().availableProcessors(), WARMUP_CALLS, WARMUP_SECONDS, CALLS, SECONDS));
-        out.append(String.format(Locale.ROOT, "%-22s %8s %10s %9s %9s %8s %7s%n", "", "callers", "calls/s", "p50 ms", "p99 ms", "calls", "errors"));
+        out.append(String.format(Locale.ROOT, "%-22s %8s %10s %9s %9s %9s %8s %7s%n", "", "callers", "calls/s", "p50 ms", "p99 ms",
+                "mean ms", "calls", "errors"));
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "%-22s %8d %10.0f %9.3f %9.3f %8d %7d%n", r.name, r.callers, r.throughput(),
-                    r.percentileMillis(50), r.percentileMillis(99), r.calls, r.errors));
+            out.append(String.format(Locale.ROOT, "%-22s %8d %10.0f %9.3f %9.3f %9.3f %8d %7d%n", r.name, r.callers, r.throughput(),
+                    r.percentileMillis(50), r.percentileMillis(99), r.meanMillis(), r.calls, r.errors));
         }
         for (Result g : results) {
             if (!g.name.startsWith("gateway")) {
