@@ -6,7 +6,11 @@ public final class Exchanges {
     public static final String INVOCATION = "invocation";
     /** the RequestId, set before anything can fail */
     public static final String REQUEST_ID = "requestId";
-    /** the ResponseFormat the caller asked for */
+    /**
+     * the name of the ResponseFormat the caller asked for (JSON or XML): a String, because the routes compare it with
+     * 'XML', and Simple compares an enum with a String by a type-converter search that cost more than the rest of the
+     * reply path
+     */
     public static final String FORMAT = "format";
     /** the HTTP status of the answer */
     public static final String HTTP_STATUS = "httpStatus";

@@ -26,7 +26,7 @@ public final class HttpRequestReader {
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
         ResponseFormat format = ResponseFormat.parse(params.get("Format"));
-        exchange.setProperty(Exchanges.FORMAT, format);
+        exchange.setProperty(Exchanges.FORMAT, format.name());
 
         String action = params.get("Action");
         if (action == null) {
