@@ -8,6 +8,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
         registry.bind("replyCorrelator", new ReplyCorrelator(codec));
         registry.bind("replyWaiter", new ReplyWaiter());
+        // the correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml)
+        registry.bind("completeInCallingThread", new SynchronousExecutorService());
         registry.bind("responses", new Responses());
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
