@@ -52,7 +52,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("MQTT broker {}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
                 Boolean.parseBoolean(required(properties, "gateway.simulator.enabled")) ? "on" : "off");
 
-        DeviceRegistry devices = new DeviceRegistry(database(context, properties));
+        DeviceRegistry devices = new DeviceRegistry(database(context, properties),
+                Long.parseLong(required(properties, "gateway.registry.cache-ttl")));
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
 
         MessageIds messageIds = new MessageIds();

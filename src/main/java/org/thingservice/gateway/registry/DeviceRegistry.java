@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
@@ -19,6 +20,11 @@ import org.thingservice.gateway.model.ThingService;
 /**
  * Knows the devices and their products' thing models, kept in a database so several gateway instances share them.
  * Parsed thing models are cached per product and reloaded when the product's version changes.
+ *
+ * <p>A device found in the database (with its product's version) may be remembered for a short while (cacheMillis),
+ * so that a busy device costs one query per period rather than one per call. A change made through this instance
+ * (putProduct, putDevice) forgets every remembered device at once; a change made by another instance sharing the
+ * database is seen after at most cacheMillis. Devices that were not found are never remembered.
  */
 public final class DeviceRegistry {
 
@@ -31,19 +37,32 @@ public final class DeviceRegistry {
     private record DeviceRow(Device device, long productVersion) {
     }
 
-    private final DataSource dataSource;
-    private final Map<String, CachedModel> models = new ConcurrentHashMap<>();
+    private record CachedDevice(DeviceRow row, long loadedNanos) {
+    }
 
+    /** more remembered devices than this and all are forgotten: a bound, not an eviction policy */
+    private static final int MAX_CACHED_DEVICES = 10_000;
+
+    private final DataSource dataSource;
+    private final long cacheNanos;
+    private final Map<String, CachedModel> models = new ConcurrentHashMap<>();
+    private final Map<String, CachedDevice> devices = new ConcurrentHashMap<>();
+
+    /** A registry that reads the database on every lookup. */
     public DeviceRegistry(DataSource dataSource) {
+        this(dataSource, 0);
+    }
+
+    /** A registry that remembers a device found in the database for cacheMillis (0: never). */
+    public DeviceRegistry(DataSource dataSource, long cacheMillis) {
         this.dataSource = dataSource;
+        this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, cacheMillis));
     }
 
     /** The enrich step: finds the device (IotId wins over ProductKey+DeviceName) and the service it is asked for. */
     public void lookup(Invocation invocation) {
         InvokeRequest request = invocation.request();
-        DeviceRow row = (request.iotId() != null
-                ? query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", request.iotId())
-                : query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", request.productKey(), request.deviceName()))
+        DeviceRow row = device(request)
                 .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, request.iotId() != null
                         ? "The specified device does not exist: no device has IotId " + request.iotId() + "."
                         : "The specified device does not exist: product " + request.productKey()
@@ -57,11 +76,34 @@ public final class DeviceRegistry {
         invocation.service(service);
     }
 
+    /** The device row (with its product's version), remembered for up to cacheNanos once found. */
+    private Optional<DeviceRow> device(InvokeRequest request) {
+        String key = request.iotId() != null ? "i:" + request.iotId() : "n:" + request.productKey() + "/" + request.deviceName();
+        long now = System.nanoTime();
+        if (cacheNanos > 0) {
+            CachedDevice cached = devices.get(key);
+            if (cached != null && now - cached.loadedNanos() < cacheNanos) {
+                return Optional.of(cached.row());
+            }
+        }
+        Optional<DeviceRow> row = request.iotId() != null
+                ? query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", request.iotId())
+                : query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", request.productKey(), request.deviceName());
+        if (cacheNanos > 0 && row.isPresent()) {
+            if (devices.size() >= MAX_CACHED_DEVICES) {
+                devices.clear();
+            }
+            devices.put(key, new CachedDevice(row.get(), now));
+        }
+        return row;
+    }
+
     /** Adds or replaces a product from its TSL document; returns its product key. */
     public String putProduct(String tslJson) {
         ThingModel model = ThingModel.parse(tslJson);
         upsert("UPDATE product SET tsl = ?, version = version + 1 WHERE product_key = ?",
                 "INSERT INTO product (tsl, product_key, version) VALUES (?, ?, 1)", tslJson, model.productKey());
+        devices.clear(); // remembered rows carry the old product version
         return model.productKey();
     }
 
@@ -70,6 +112,7 @@ public final class DeviceRegistry {
         upsert("UPDATE device SET product_key = ?, device_name = ? WHERE iot_id = ?",
                 "INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
                 device.productKey(), device.deviceName(), device.iotId());
+        devices.clear();
     }
 
     private ThingModel model(String productKey, long version) {
