@@ -2,6 +2,8 @@ package org.thingservice.gateway;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -52,6 +54,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("MQTT broker {}{}; simulated devices {}", brokerUrl, embedded ? " (embedded)" : "",
                 Boolean.parseBoolean(required(properties, "gateway.simulator.enabled")) ? "on" : "off");
 
+        // platform-http runs each request's route on a Vert.x worker thread and keeps that thread until the answer
+        // is written, device wait included: the pool size is how many HTTP calls can be in flight (Vert.x: 20).
+        // A worker may then rightly be busy for the longest Timeout a caller may ask for, which Vert.x would log as
+        // a blocked thread after its default of 60 s.
+        registry.bind("vertxOptions", new VertxOptions()
+                .setWorkerPoolSize(Integer.parseInt(required(properties, "gateway.http.worker-threads")))
+                .setMaxWorkerExecuteTime(Long.parseLong(required(properties, "gateway.invoke.max-timeout")) + 10_000)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS));
         DeviceRegistry devices = new DeviceRegistry(database(context, properties),
                 Long.parseLong(required(properties, "gateway.registry.cache-ttl")));
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);

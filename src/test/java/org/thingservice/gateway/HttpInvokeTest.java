@@ -83,6 +83,23 @@ class HttpInvokeTest extends GatewayTestSupport {
     }
 
     @Test
+    void callsWaitingForASlowDeviceDoNotQueueBehindEachOther() throws Exception {
+        // each HTTP call keeps a Vert.x worker thread until it is answered: with Vert.x's default pool of 20, the
+        // 21st call would wait for the first 3 s wave to end, and all 25 would take at least 6 s
+        long start = System.nanoTime();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            calls.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort() + "/?"
+                    + encode(invoke("ProductKey", PK, "DeviceName", "lamp-slow", "Identifier", "Blink", "Args", "{}", "Timeout", "20000"))))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertThat(json(call.get(30, TimeUnit.SECONDS)).path("Success").asBoolean()).isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(5_500));
+    }
+
+    @Test
     void everyCallIsOneLogLineWithItsRequestId() throws Exception {
         String requestId = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{}"))).path("RequestId").asText();
         String unknown = json(get(invoke("ProductKey", PK, "DeviceName", "nobody", "Identifier", "Blink", "Args", "{}"))).path("RequestId").asText();

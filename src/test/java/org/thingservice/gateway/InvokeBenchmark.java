@@ -12,6 +12,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -86,7 +87,8 @@ class InvokeBenchmark extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("gateway.simulator.enabled", "false");
+        return System.getProperty("bench.workers") == null ? Map.of("gateway.simulator.enabled", "false")
+                : Map.of("gateway.simulator.enabled", "false", "gateway.http.worker-threads", System.getProperty("bench.workers"));
     }
 
     @Test
@@ -154,9 +156,14 @@ class InvokeBenchmark extends GatewayTestSupport {
         Caller create(int index) throws Exception;
     }
 
-    record Result(String name, int callers, long calls, long errors, String firstError, double seconds, long[] sortedNanos) {
+    record Result(String name, int callers, long calls, long errors, String firstError, double seconds, long[] sortedNanos, long cpuNanos) {
         double throughput() {
             return calls / seconds;
+        }
+
+        /** CPU time of this whole JVM (broker, gateway, device and callers) per call: steadier than time when the machine is shared */
+        double cpuMicrosPerCall() {
+            return calls == 0 ? Double.NaN : cpuNanos / 1e3 / calls;
         }
 
         double meanMillis() {
@@ -183,12 +190,14 @@ class InvokeBenchmark extends GatewayTestSupport {
             Result measured = run(name, pool, CALLS, SECONDS);
             if (warm.errors > 0) { // counted with the measured ones: the benchmark asserts zero errors overall
                 measured = new Result(name, callers, measured.calls, measured.errors + warm.errors,
-                        measured.firstError != null ? measured.firstError : warm.firstError, measured.seconds, measured.sortedNanos);
+                        measured.firstError != null ? measured.firstError : warm.firstError, measured.seconds, measured.sortedNanos,
+                        measured.cpuNanos);
             }
             System.out.printf(Locale.ROOT, "%-22s %3d callers: %8.0f calls/s  p50 %6.3f ms  p90 %6.3f ms  p99 %7.3f ms  "
-                            + "max %7.3f ms  (%d calls in %.1f s, %d errors)%n",
+                            + "max %7.3f ms  cpu %4.0f us/call  (%d calls in %.1f s, %d errors)%n",
                     name, callers, measured.throughput(), measured.percentileMillis(50), measured.percentileMillis(90),
-                    measured.percentileMillis(99), measured.percentileMillis(100), measured.calls, measured.seconds, measured.errors);
+                    measured.percentileMillis(99), measured.percentileMillis(100), measured.cpuMicrosPerCall(), measured.calls,
+                    measured.seconds, measured.errors);
             return measured;
         } finally {
             for (Caller c : pool) {
@@ -234,12 +243,14 @@ class InvokeBenchmark extends GatewayTestSupport {
             }, "bench-caller-" + t));
         }
         threads.forEach(Thread::start);
+        long cpu0 = processCpuNanos();
         window[0] = System.nanoTime();
         go.countDown();
         for (Thread thread : threads) {
             thread.join();
         }
         window[1] = System.nanoTime();
+        long cpu = processCpuNanos() - cpu0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int at = 0;
@@ -248,18 +259,22 @@ class InvokeBenchmark extends GatewayTestSupport {
             at += counts[t];
         }
         Arrays.sort(all);
-        return new Result(name, callers.size(), total, errors.get(), firstError.get(), (window[1] - window[0]) / 1e9, all);
+        return new Result(name, callers.size(), total, errors.get(), firstError.get(), (window[1] - window[0]) / 1e9, all, cpu);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static String table(List<Result> results, FastDevice device) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n=== InvokeThingService benchmark (%d cores; warm-up %d calls/%d s; measured up to %d calls/%d s) ===%n",
                 Runtime.getRuntime().availableProcessors(), WARMUP_CALLS, WARMUP_SECONDS, CALLS, SECONDS));
-        out.append(String.format(Locale.ROOT, "%-22s %8s %10s %9s %9s %9s %8s %7s%n", "", "callers", "calls/s", "p50 ms", "p99 ms",
-                "mean ms", "calls", "errors"));
+        out.append(String.format(Locale.ROOT, "%-22s %8s %10s %9s %9s %9s %12s %8s %7s%n", "", "callers", "calls/s", "p50 ms", "p99 ms",
+                "mean ms", "cpu us/call", "calls", "errors"));
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "%-22s %8d %10.0f %9.3f %9.3f %9.3f %8d %7d%n", r.name, r.callers, r.throughput(),
-                    r.percentileMillis(50), r.percentileMillis(99), r.meanMillis(), r.calls, r.errors));
+            out.append(String.format(Locale.ROOT, "%-22s %8d %10.0f %9.3f %9.3f %9.3f %12.0f %8d %7d%n", r.name, r.callers, r.throughput(),
+                    r.percentileMillis(50), r.percentileMillis(99), r.meanMillis(), r.cpuMicrosPerCall(), r.calls, r.errors));
         }
         for (Result g : results) {
             if (!g.name.startsWith("gateway")) {
