@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -57,12 +58,14 @@ import org.thingservice.gateway.mqtt.NoDelaySocketFactory;
  * <p>Run with {@code mvn -B verify -Pbenchmark}; a normal build excludes the tag. Knobs (system properties, e.g.
  * {@code -Dbench.calls=5000}): bench.warmup.calls (5000), bench.warmup.seconds (5), bench.calls (20000),
  * bench.seconds (20), bench.callers (1,64), bench.http (socket, jdk or both: the HTTP client the callers use),
- * bench.raw (true; false skips the raw baseline, e.g. while profiling the gateway).
+ * bench.raw (true; false skips the raw baseline, e.g. while profiling the gateway), bench.raw.connections (1: how
+ * many MQTT connections the raw callers share), bench.workers (the gateway's gateway.http.worker-threads).
  *
  * <ul>
- * <li>raw: each caller thread is an MQTT 5 client (paho MqttAsyncClient, TCP_NODELAY) that publishes the Alink
- * request at QoS 1 to /sys/{pk}/bench-NN/rrpc/request/{id} and waits for the reply on its response topic; its own
- * device name keeps the callers from receiving each other's replies.</li>
+ * <li>raw: the caller threads share one MQTT 5 "caller" client (paho MqttAsyncClient, TCP_NODELAY), as the gateway's
+ * calls share its one connection: each publishes the Alink request at QoS 1 to /sys/{pk}/bench-00/rrpc/request/{id}
+ * and waits for the reply that the client's subscription to the response topic hands over by id. (One connection
+ * per caller, -Dbench.raw.connections=64, was slower on 2 cores.)</li>
  * <li>gateway: each caller thread makes sync calls (Blink on lamp-1) over an HTTP/1.1 keep-alive connection.</li>
  * </ul>
  * Both are answered by the same fast device: one raw paho client subscribed to /sys/+/+/rrpc/request/+ that echoes
@@ -80,6 +83,7 @@ class InvokeBenchmark extends GatewayTestSupport {
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final String HTTP_CLIENTS = System.getProperty("bench.http", "socket");
     private static final boolean RAW = Boolean.parseBoolean(System.getProperty("bench.raw", "true"));
+    private static final int RAW_CONNECTIONS = Integer.getInteger("bench.raw.connections", 1);
 
     /** the targets */
     private static final double MIN_THROUGHPUT_RATIO = 0.5;
@@ -98,7 +102,18 @@ class InvokeBenchmark extends GatewayTestSupport {
         try (FastDevice device = new FastDevice(brokerUrl())) {
             context.getRouteController().stopRoute("rrpc-replies");
             for (int callers : RAW ? CALLERS : new int[0]) {
-                results.add(measure("raw MQTT", callers, i -> new RawMqttCaller(brokerUrl(), i)));
+                int count = Math.max(1, Math.min(RAW_CONNECTIONS, callers));
+                List<RawMqttConnection> connections = new ArrayList<>();
+                try {
+                    for (int i = 0; i < count; i++) {
+                        connections.add(new RawMqttConnection(brokerUrl(), i));
+                    }
+                    results.add(measure("raw MQTT", callers, i -> new RawMqttCaller(connections.get(i % count))));
+                } finally {
+                    for (RawMqttConnection connection : connections) {
+                        connection.close();
+                    }
+                }
             }
             context.getRouteController().startRoute("rrpc-replies");
             for (String client : HTTP_CLIENTS.split(",")) {
@@ -408,50 +423,69 @@ class InvokeBenchmark extends GatewayTestSupport {
         }
     }
 
-    /** The raw baseline: one MQTT client per caller, the Alink request out at QoS 1, the reply awaited by id. */
-    static final class RawMqttCaller implements Caller {
-        private static final AtomicLong IDS = new AtomicLong(1_000_000);
+    /**
+     * One raw caller connection: an MQTT client with its own device name, publishing Alink requests at QoS 1 and
+     * handing each reply on its response topic to the caller waiting for that id.
+     */
+    static final class RawMqttConnection implements AutoCloseable {
         private final MqttAsyncClient client;
+        private final Publisher publisher;
         private final String requestTopic;
-        private volatile String awaitedId;
-        private volatile CompletableFuture<String> reply;
+        private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
 
-        RawMqttCaller(String brokerUrl, int index) throws MqttException {
+        RawMqttConnection(String brokerUrl, int index) throws MqttException {
             String device = String.format(Locale.ROOT, "bench-%02d", index);
             requestTopic = "/sys/" + PK + "/" + device + "/rrpc/request/";
             client = new MqttAsyncClient(brokerUrl, "bench-caller-" + UUID.randomUUID(), new MemoryPersistence());
             client.setCallback(new Callback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
-                    CompletableFuture<String> waiting = reply;
-                    if (waiting != null && topic.endsWith("/" + awaitedId)) {
-                        waiting.complete(new String(message.getPayload(), StandardCharsets.UTF_8));
+                    CompletableFuture<String> reply = waiting.remove(topic.substring(topic.lastIndexOf('/') + 1));
+                    if (reply != null) {
+                        reply.complete(new String(message.getPayload(), StandardCharsets.UTF_8));
                     }
                 }
             });
-            connect(client);
+            publisher = new Publisher(client, connect(client));
             client.subscribe("/sys/" + PK + "/" + device + "/rrpc/response/+", 1).waitForCompletion(10_000);
         }
 
-        @Override
-        public void call(int param) throws Exception {
-            String id = Long.toString(IDS.getAndIncrement());
-            CompletableFuture<String> future = new CompletableFuture<>();
-            awaitedId = id;
-            reply = future;
-            byte[] request = ("{\"id\":\"" + id + "\",\"version\":\"1.0\",\"params\":{\"param1\":" + param
-                    + "},\"method\":\"thing.service.Blink\"}").getBytes(StandardCharsets.UTF_8);
-            client.publish(requestTopic + id, request, 1, false);
-            String answer = future.get(10, TimeUnit.SECONDS);
-            if (!answer.startsWith("{\"id\":\"" + id + "\",\"code\":200,") || !answer.contains("\"param1\":" + param + "}")) {
-                throw new IllegalStateException("wrong reply to " + id + ": " + answer);
-            }
+        CompletableFuture<String> send(String id, byte[] request) {
+            CompletableFuture<String> reply = new CompletableFuture<>();
+            waiting.put(id, reply);
+            publisher.publish(requestTopic + id, request);
+            return reply;
         }
 
         @Override
         public void close() throws MqttException {
             client.disconnect().waitForCompletion(5_000);
             client.close();
+        }
+    }
+
+    /** The raw baseline: the Alink request out at QoS 1, the reply awaited by its id. */
+    static final class RawMqttCaller implements Caller {
+        private static final AtomicLong IDS = new AtomicLong(1_000_000);
+        private final RawMqttConnection connection;
+
+        RawMqttCaller(RawMqttConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void call(int param) throws Exception {
+            String id = Long.toString(IDS.getAndIncrement());
+            byte[] request = ("{\"id\":\"" + id + "\",\"version\":\"1.0\",\"params\":{\"param1\":" + param
+                    + "},\"method\":\"thing.service.Blink\"}").getBytes(StandardCharsets.UTF_8);
+            String answer = connection.send(id, request).get(10, TimeUnit.SECONDS);
+            if (!answer.startsWith("{\"id\":\"" + id + "\",\"code\":200,") || !answer.contains("\"param1\":" + param + "}")) {
+                throw new IllegalStateException("wrong reply to " + id + ": " + answer);
+            }
+        }
+
+        @Override
+        public void close() {
         }
     }
 
