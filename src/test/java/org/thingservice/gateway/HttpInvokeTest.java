@@ -48,6 +48,9 @@ class HttpInvokeTest extends GatewayTestSupport {
         JsonNode body = json(response);
         assertThat(body.path("Success").asBoolean()).isTrue();
         assertThat(body.path("RequestId").asText()).matches("[0-9A-F-]{36}");
+        java.util.UUID requestId = java.util.UUID.fromString(body.path("RequestId").asText());
+        assertThat(requestId.version()).isEqualTo(4);
+        assertThat(requestId.variant()).isEqualTo(2);
         String messageId = body.path("Data").path("MessageId").asText();
         assertThat(Long.parseLong(messageId)).isBetween(0L, 4294967295L);
         JsonNode reply = JSON.readTree(body.path("Data").path("Result").asText());

@@ -8,7 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
@@ -22,7 +24,7 @@ public final class HttpRequestReader {
 
     /** Reads the call; sets the exchange properties requestId and format first, so every error is answered in kind. */
     public Invocation read(Exchange exchange) {
-        String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        String requestId = newRequestId();
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
         ResponseFormat format = ResponseFormat.parse(params.get("Format"));
@@ -42,6 +44,18 @@ public final class HttpRequestReader {
                 params.get("DeviceName"), params.get("Identifier"), params.get("Args"), params.get("Timeout"), false), format);
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
+    }
+
+    /**
+     * A random (version 4) UUID in upper case, as Alibaba's RequestIds are. From ThreadLocalRandom rather than
+     * UUID.randomUUID(): a RequestId must be unique, not unguessable, and randomUUID's SecureRandom is a lock that
+     * every call would take.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString().toUpperCase(Locale.ROOT);
     }
 
     /** Query parameters, then form-body parameters; a name given twice is refused rather than guessed at. */
