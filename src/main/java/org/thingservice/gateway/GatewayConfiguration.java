@@ -75,7 +75,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(required(properties, "gateway.invoke.timeout")),
                 Long.parseLong(required(properties, "gateway.invoke.max-timeout")),
                 Integer.parseInt(required(properties, "gateway.invoke.max-args-size"))));
-        registry.bind("replyCorrelator", new ReplyCorrelator(codec));
+        registry.bind("replyCorrelator", new ReplyCorrelator(codec,
+                context.getExecutorServiceManager().newDefaultThreadPool(ReplyCorrelator.class, "CallTimeouts")));
         registry.bind("replyWaiter", new ReplyWaiter());
         // the correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml)
         registry.bind("completeInCallingThread", new SynchronousExecutorService());
