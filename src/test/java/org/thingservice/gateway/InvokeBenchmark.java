@@ -56,10 +56,12 @@ import org.thingservice.gateway.mqtt.NoDelaySocketFactory;
  * a table (and the issue's targets, PASS/MISS) and asserts only that every call succeeded with the right echo.
  *
  * <p>Run with {@code mvn -B verify -Pbenchmark}; a normal build excludes the tag. Knobs (system properties, e.g.
- * {@code -Dbench.calls=5000}): bench.warmup.calls (5000), bench.warmup.seconds (5), bench.calls (20000),
- * bench.seconds (20), bench.callers (1,64), bench.http (socket, jdk or both: the HTTP client the callers use),
+ * {@code -Dbench.calls=5000}): bench.warmup.calls (10000), bench.warmup.seconds (10), bench.calls (20000),
+ * bench.seconds (20), bench.callers (64,1: in this order, so that the JIT has compiled the busy paths before the
+ * latency at 1 caller is measured; broker, gateway, device and callers share one JVM and 2 cores), bench.http (socket, jdk or both: the HTTP client the callers use),
  * bench.raw (true; false skips the raw baseline, e.g. while profiling the gateway), bench.raw.connections (1: how
- * many MQTT connections the raw callers share), bench.workers (the gateway's gateway.http.worker-threads).
+ * many MQTT connections the raw callers share), bench.workers (the gateway's gateway.http.worker-threads), bench.set
+ * (gateway settings for an experiment, key=value;key=value).
  *
  * <ul>
  * <li>raw: the caller threads share one MQTT 5 "caller" client (paho MqttAsyncClient, TCP_NODELAY), as the gateway's
@@ -75,11 +77,11 @@ import org.thingservice.gateway.mqtt.NoDelaySocketFactory;
 @Tag("benchmark")
 class InvokeBenchmark extends GatewayTestSupport {
 
-    private static final int WARMUP_CALLS = Integer.getInteger("bench.warmup.calls", 5_000);
-    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 5);
+    private static final int WARMUP_CALLS = Integer.getInteger("bench.warmup.calls", 10_000);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 10);
     private static final int CALLS = Integer.getInteger("bench.calls", 20_000);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
-    private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "1,64").split(","))
+    private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "64,1").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final String HTTP_CLIENTS = System.getProperty("bench.http", "socket");
     private static final boolean RAW = Boolean.parseBoolean(System.getProperty("bench.raw", "true"));
@@ -91,8 +93,16 @@ class InvokeBenchmark extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> settings() {
-        return System.getProperty("bench.workers") == null ? Map.of("gateway.simulator.enabled", "false")
-                : Map.of("gateway.simulator.enabled", "false", "gateway.http.worker-threads", System.getProperty("bench.workers"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("gateway.simulator.enabled", "false"));
+        if (System.getProperty("bench.workers") != null) {
+            settings.put("gateway.http.worker-threads", System.getProperty("bench.workers"));
+        }
+        for (String setting : System.getProperty("bench.set", "").split(";")) { // experiments: -Dbench.set=key=value;key=value
+            if (setting.contains("=")) {
+                settings.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
+        return settings;
     }
 
     @Test
@@ -171,7 +181,20 @@ class InvokeBenchmark extends GatewayTestSupport {
         Caller create(int index) throws Exception;
     }
 
-    record Result(String name, int callers, long calls, long errors, String firstError, double seconds, long[] sortedNanos, long cpuNanos) {
+    record Result(String name, int callers, long calls, long errors, String firstError, double seconds, long[] sortedNanos, long cpuNanos,
+                  Map<String, Long> cpuByGroup) {
+        String cpuBreakdown() {
+            StringBuilder out = new StringBuilder();
+            cpuByGroup.forEach((group, nanos) -> {
+                if (group.equals("gc count")) {
+                    out.append(String.format(Locale.ROOT, "(%d collections in the phase), ", nanos));
+                } else if (calls > 0 && nanos / 1e3 / calls >= 1) {
+                    out.append(String.format(Locale.ROOT, "%s %.0f, ", group, nanos / 1e3 / calls));
+                }
+            });
+            return out.length() == 0 ? "" : out.substring(0, out.length() - 2);
+        }
+
         double throughput() {
             return calls / seconds;
         }
@@ -206,7 +229,7 @@ class InvokeBenchmark extends GatewayTestSupport {
             if (warm.errors > 0) { // counted with the measured ones: the benchmark asserts zero errors overall
                 measured = new Result(name, callers, measured.calls, measured.errors + warm.errors,
                         measured.firstError != null ? measured.firstError : warm.firstError, measured.seconds, measured.sortedNanos,
-                        measured.cpuNanos);
+                        measured.cpuNanos, measured.cpuByGroup);
             }
             System.out.printf(Locale.ROOT, "%-22s %3d callers: %8.0f calls/s  p50 %6.3f ms  p90 %6.3f ms  p99 %7.3f ms  "
                             + "max %7.3f ms  cpu %4.0f us/call  (%d calls in %.1f s, %d errors)%n",
@@ -226,6 +249,7 @@ class InvokeBenchmark extends GatewayTestSupport {
         AtomicLong started = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
+        AtomicLong callerCpu = new AtomicLong(); // the caller threads end before the CPU snapshot: they count their own
         long[][] latencies = new long[callers.size()][];
         int[] counts = new int[callers.size()];
         CountDownLatch go = new CountDownLatch(1);
@@ -255,10 +279,13 @@ class InvokeBenchmark extends GatewayTestSupport {
                     }
                 }
                 counts[index] = n;
+                callerCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             }, "bench-caller-" + t));
         }
         threads.forEach(Thread::start);
+        long[] gc0 = gc();
         long cpu0 = processCpuNanos();
+        Map<Long, Long> threadCpu0 = threadCpuNanos();
         window[0] = System.nanoTime();
         go.countDown();
         for (Thread thread : threads) {
@@ -266,6 +293,10 @@ class InvokeBenchmark extends GatewayTestSupport {
         }
         window[1] = System.nanoTime();
         long cpu = processCpuNanos() - cpu0;
+        Map<String, Long> byGroup = cpuByGroup(threadCpu0, threadCpuNanos(), cpu, callerCpu.get());
+        long[] gc1 = gc();
+        byGroup.put("gc pauses (wall)", TimeUnit.MILLISECONDS.toNanos(gc1[1] - gc0[1]));
+        byGroup.put("gc count", gc1[0] - gc0[0]);
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int at = 0;
@@ -274,7 +305,70 @@ class InvokeBenchmark extends GatewayTestSupport {
             at += counts[t];
         }
         Arrays.sort(all);
-        return new Result(name, callers.size(), total, errors.get(), firstError.get(), (window[1] - window[0]) / 1e9, all, cpu);
+        return new Result(name, callers.size(), total, errors.get(), firstError.get(), (window[1] - window[0]) / 1e9, all, cpu, byGroup);
+    }
+
+    /** Who used the CPU: thread name patterns, in the order they are tried. */
+    private static final String[][] THREAD_GROUPS = {
+            {"broker (HiveMQ)", "hivemq.*|embedded-hivemq.*|scheduled-persistence.*"},
+            {"HTTP event loop", "vert\\.x-eventloop.*|vert\\.x-acceptor.*"},
+            {"route workers", "vert\\.x-worker.*"},
+            {"gateway MQTT+Camel", "MQTT .*camel-paho.*|Camel .*"},
+            {"device", "MQTT .*bench-device.*"},
+            {"raw caller client", "MQTT .*bench-caller.*"},
+            {"callers (bench)", "bench-caller-.*|HttpClient.*"},
+    };
+
+    private static Map<Long, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long nanos = threads.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                cpu.put(id, nanos);
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU time per thread group between two snapshots; "other" is what no Java thread accounts for (JIT, GC, ...). */
+    private static Map<String, Long> cpuByGroup(Map<Long, Long> before, Map<Long, Long> after, long processNanos, long callerNanos) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new java.util.LinkedHashMap<>();
+        for (String[] group : THREAD_GROUPS) {
+            groups.put(group[0], 0L);
+        }
+        groups.put("other Java threads", 0L);
+        long accounted = 0;
+        for (Map.Entry<Long, Long> entry : after.entrySet()) {
+            long used = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(entry.getKey());
+            String threadName = info == null ? "" : info.getThreadName();
+            String group = "other Java threads";
+            for (String[] g : THREAD_GROUPS) {
+                if (threadName.matches(g[1])) {
+                    group = g[0];
+                    break;
+                }
+            }
+            groups.merge(group, used, Long::sum);
+            accounted += used;
+        }
+        groups.merge("callers (bench)", callerNanos, Long::sum);
+        accounted += callerNanos;
+        groups.put("JVM (JIT, GC) and ended threads", Math.max(0, processNanos - accounted));
+        return groups;
+    }
+
+    /** collections so far and their total time in ms, over all collectors */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private static long processCpuNanos() {
@@ -290,6 +384,10 @@ class InvokeBenchmark extends GatewayTestSupport {
         for (Result r : results) {
             out.append(String.format(Locale.ROOT, "%-22s %8d %10.0f %9.3f %9.3f %9.3f %12.0f %8d %7d%n", r.name, r.callers, r.throughput(),
                     r.percentileMillis(50), r.percentileMillis(99), r.meanMillis(), r.cpuMicrosPerCall(), r.calls, r.errors));
+        }
+        out.append("CPU us per call by thread group:\n");
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT, "  %-22s %3d: %s%n", r.name, r.callers, r.cpuBreakdown()));
         }
         for (Result g : results) {
             if (!g.name.startsWith("gateway")) {
