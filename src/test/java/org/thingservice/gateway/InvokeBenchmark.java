@@ -188,6 +188,8 @@ class InvokeBenchmark extends GatewayTestSupport {
             cpuByGroup.forEach((group, nanos) -> {
                 if (group.equals("gc count")) {
                     out.append(String.format(Locale.ROOT, "(%d collections in the phase), ", nanos));
+                } else if (group.equals("allocated bytes")) {
+                    out.append(String.format(Locale.ROOT, "allocated %.1f KB/call, ", calls == 0 ? 0 : nanos / 1024.0 / calls));
                 } else if (calls > 0 && nanos / 1e3 / calls >= 1) {
                     out.append(String.format(Locale.ROOT, "%s %.0f, ", group, nanos / 1e3 / calls));
                 }
@@ -250,6 +252,7 @@ class InvokeBenchmark extends GatewayTestSupport {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong callerCpu = new AtomicLong(); // the caller threads end before the CPU snapshot: they count their own
+        AtomicLong callerAlloc = new AtomicLong();
         long[][] latencies = new long[callers.size()][];
         int[] counts = new int[callers.size()];
         CountDownLatch go = new CountDownLatch(1);
@@ -280,9 +283,13 @@ class InvokeBenchmark extends GatewayTestSupport {
                 }
                 counts[index] = n;
                 callerCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean) {
+                    callerAlloc.addAndGet(bean.getCurrentThreadAllocatedBytes());
+                }
             }, "bench-caller-" + t));
         }
         threads.forEach(Thread::start);
+        long alloc0 = allocatedBytes();
         long[] gc0 = gc();
         long cpu0 = processCpuNanos();
         Map<Long, Long> threadCpu0 = threadCpuNanos();
@@ -295,6 +302,7 @@ class InvokeBenchmark extends GatewayTestSupport {
         long cpu = processCpuNanos() - cpu0;
         Map<String, Long> byGroup = cpuByGroup(threadCpu0, threadCpuNanos(), cpu, callerCpu.get());
         long[] gc1 = gc();
+        byGroup.put("allocated bytes", allocatedBytes() - alloc0 + callerAlloc.get());
         byGroup.put("gc pauses (wall)", TimeUnit.MILLISECONDS.toNanos(gc1[1] - gc0[1]));
         byGroup.put("gc count", gc1[0] - gc0[0]);
         int total = Arrays.stream(counts).sum();
@@ -358,6 +366,14 @@ class InvokeBenchmark extends GatewayTestSupport {
         accounted += callerNanos;
         groups.put("JVM (JIT, GC) and ended threads", Math.max(0, processNanos - accounted));
         return groups;
+    }
+
+    /** bytes allocated so far by the live threads (steadier than time or CPU on a shared machine) */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean) {
+            return Arrays.stream(bean.getThreadAllocatedBytes(bean.getAllThreadIds())).filter(b -> b > 0).sum();
+        }
+        return 0;
     }
 
     /** collections so far and their total time in ms, over all collectors */
