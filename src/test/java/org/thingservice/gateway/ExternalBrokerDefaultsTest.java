@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.invoke.ErrorCodes;
@@ -21,54 +20,24 @@ import org.thingservice.gateway.mqtt.EmbeddedBroker;
  * and requires signed calls (it is no longer the embedded demo). Only the keys file is given.
  */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)
-class ExternalBrokerDefaultsTest extends GatewayTestSupport {
+class ExternalBrokerDefaultsTest extends MosquittoGatewayTestSupport {
 
     private static final AccessKey KEY = new AccessKey("tsg-defaults-caller", "defaults-test-secret");
-    // no initialisers: settings() needs the broker and the keys file while the superclass is still being constructed
-    private Mosquitto mosquitto;
+    // no initialiser: settings() needs the keys file while the superclass is still being constructed
     private java.nio.file.Path keysFile;
 
-    private Mosquitto mosquitto() {
-        if (mosquitto == null) {
-            mosquitto = Mosquitto.launch();
-        }
-        return mosquitto;
-    }
-
     @Override
-    protected Map<String, String> settings() {
-        if (!ExternalBinaries.hasMosquitto()) {
-            return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
-        }
+    protected Map<String, String> brokerSettings() {
         if (keysFile == null) {
             keysFile = writeKeysFile(KEY);
         }
         // gateway.simulator.enabled and gateway.auth.enabled deliberately unset
-        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.auth.keys", keysFile.toString());
+        return Map.of("gateway.auth.keys", keysFile.toString());
     }
 
     @Override
     protected AccessKey accessKey() {
         return KEY;
-    }
-
-    @Override
-    protected String brokerUrl() {
-        return mosquitto().url();
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
-        // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
-        try {
-            if (context != null) {
-                context.stop();
-            }
-        } finally {
-            if (mosquitto != null) {
-                mosquitto.close();
-            }
-        }
     }
 
     @Test

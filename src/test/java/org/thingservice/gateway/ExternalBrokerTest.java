@@ -7,54 +7,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.invoke.ErrorCodes;
 
 /** The gateway against a real external broker (mosquitto), including an outage of that broker. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)
-class ExternalBrokerTest extends GatewayTestSupport {
+class ExternalBrokerTest extends MosquittoGatewayTestSupport {
 
     private static final Duration OUTAGE = Duration.ofSeconds(3);
     private static final Duration RECOVERY_BUDGET = Duration.ofSeconds(20);
 
-    // no initialiser: settings() needs the broker while the superclass is still being constructed
-    private Mosquitto mosquitto;
-
-    private Mosquitto mosquitto() {
-        if (mosquitto == null) {
-            mosquitto = Mosquitto.launch();
-        }
-        return mosquitto;
-    }
-
     @Override
-    protected Map<String, String> settings() {
-        if (!ExternalBinaries.hasMosquitto()) {
-            return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
-        }
+    protected Map<String, String> brokerSettings() {
         // these tests are about the broker: unsigned calls, as a loopback-only gateway may take them
-        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.simulator.enabled", "true", "gateway.auth.enabled", "false");
-    }
-
-    @Override
-    protected String brokerUrl() {
-        return mosquitto().url();
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
-        // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
-        try {
-            if (context != null) {
-                context.stop();
-            }
-        } finally {
-            if (mosquitto != null) {
-                mosquitto.close();
-            }
-        }
+        return Map.of("gateway.simulator.enabled", "true", "gateway.auth.enabled", "false");
     }
 
     @Test

@@ -23,56 +23,34 @@ import org.thingservice.gateway.mqtt.BrokerSockets;
  * gateway connects with gateway.mqtt.username / password and trusts the broker's CA through gateway.mqtt.trust-store.
  */
 @ExtendWith(ExternalBinaries.RequireSecuredMosquitto.class)
-class SecuredBrokerTest extends GatewayTestSupport {
+class SecuredBrokerTest extends MosquittoGatewayTestSupport {
 
     private static final String USER = "tsg-gateway";
     private static final String PASSWORD = "broker-pa55word";
-    // no initialiser: settings() needs the broker while the superclass is still being constructed
-    private Mosquitto mosquitto;
-
     private ListAppender<ILoggingEvent> log;
 
-    private Mosquitto mosquitto() {
-        if (mosquitto == null) {
-            mosquitto = Mosquitto.launchSecured(USER, PASSWORD);
-            // the gateway starts after this: its whole log, start-up included, is checked for the password
-            log = new ListAppender<>();
-            log.start();
-            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
-        }
-        return mosquitto;
+    @Override
+    protected Mosquitto launchMosquitto() {
+        Mosquitto secured = Mosquitto.launchSecured(USER, PASSWORD);
+        // the gateway starts after this: its whole log, start-up included, is checked for the password
+        log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        return secured;
     }
 
     @Override
-    protected Map<String, String> settings() {
-        if (!ExternalBinaries.hasMosquitto()) {
-            return Map.of(); // RequireSecuredMosquitto skips every test before a gateway is started with these
-        }
-        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.mqtt.username", USER, "gateway.mqtt.password", PASSWORD,
+    protected Map<String, String> brokerSettings() {
+        return Map.of("gateway.mqtt.username", USER, "gateway.mqtt.password", PASSWORD,
                 "gateway.mqtt.trust-store", mosquitto().caCertificate().toString(),
                 "gateway.simulator.enabled", "true", "gateway.auth.enabled", "false");
     }
 
-    @Override
-    protected String brokerUrl() {
-        return mosquitto().url();
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
+    @AfterAll // before the superclass stops the gateway and the broker
+    void thePasswordNeverReachedTheLog() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
         assertThat(log.list).as("the gateway's log").anyMatch(e -> e.getFormattedMessage().contains("as user " + USER))
                 .noneMatch(e -> e.getFormattedMessage().contains(PASSWORD));
-        // the gateway goes first: its MQTT clients then disconnect instead of retrying a dead port until the JVM exits
-        try {
-            if (context != null) {
-                context.stop();
-            }
-        } finally {
-            if (mosquitto != null) {
-                mosquitto.close();
-            }
-        }
     }
 
     @Test

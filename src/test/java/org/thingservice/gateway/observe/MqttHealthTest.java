@@ -5,47 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.ExternalBinaries;
-import org.thingservice.gateway.GatewayTestSupport;
-import org.thingservice.gateway.Mosquitto;
+import org.thingservice.gateway.MosquittoGatewayTestSupport;
 
 /** /observe/health follows the MQTT broker: UP, DOWN while a real mosquitto is stopped, UP again once it is back. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)
-class MqttHealthTest extends GatewayTestSupport {
-
-    // no initialiser: settings() needs the broker while the superclass is still being constructed
-    private Mosquitto mosquitto;
-
-    private Mosquitto mosquitto() {
-        if (mosquitto == null) {
-            mosquitto = Mosquitto.launch();
-        }
-        return mosquitto;
-    }
+class MqttHealthTest extends MosquittoGatewayTestSupport {
 
     @Override
-    protected Map<String, String> settings() {
-        if (!ExternalBinaries.hasMosquitto()) {
-            return Map.of(); // RequireMosquitto skips every test before a gateway is started with these
-        }
-        return Map.of("gateway.mqtt.url", mosquitto().url(), "gateway.simulator.enabled", "true",
+    protected Map<String, String> brokerSettings() {
+        return Map.of("gateway.simulator.enabled", "true",
                 "gateway.auth.enabled", "false"); // an external broker turns caller authentication on by default
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
-        try {
-            if (context != null) {
-                context.stop();
-            }
-        } finally {
-            if (mosquitto != null) {
-                mosquitto.close();
-            }
-        }
     }
 
     @Test
