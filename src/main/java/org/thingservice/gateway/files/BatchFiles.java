@@ -83,7 +83,7 @@ public final class BatchFiles {
         exchange.setProperty(BATCH_LINE, line);
         String requestId = line.request() != null ? JsonRequests.text(line.request(), "RequestId") : null;
         exchange.setProperty(Exchanges.REQUEST_ID, requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
-        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.JSON);
+        Exchanges.format(exchange, ResponseFormat.JSON);
         exchange.setProperty(ProcessedRequests.KEY, "file:" + batch.id() + ":" + line.number());
         exchange.setProperty(ProcessedRequests.SOURCE, "file:" + batch.id() + ":" + line.number());
         if (line.problem() != null) {

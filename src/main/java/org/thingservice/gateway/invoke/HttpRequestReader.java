@@ -33,7 +33,7 @@ public final class HttpRequestReader {
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
         exchange.setProperty(PARAMETERS, params);
-        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(params.get("Format")));
+        Exchanges.format(exchange, ResponseFormat.parse(params.get("Format")));
         Map<String, String> given = new LinkedHashMap<>(params);
         given.values().removeIf(String::isEmpty); // an empty parameter counts as absent
         String action = given.get("Action");
@@ -53,7 +53,7 @@ public final class HttpRequestReader {
         Map<String, String> params = exchange.getProperty(Exchanges.PARAMS, Map.class);
         Invocation invocation = new Invocation(new InvokeRequest(exchange.getProperty(Exchanges.REQUEST_ID, String.class),
                 params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"), params.get("Identifier"),
-                params.get("Args"), params.get("Timeout"), false), exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
+                params.get("Args"), params.get("Timeout"), false), Exchanges.format(exchange));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }

@@ -47,7 +47,7 @@ public final class KafkaRequestReader {
         exchange.getMessage().setHeader("SourceOffset", offset);
 
         exchange.setProperty(Exchanges.REQUEST_ID, UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
-        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.JSON);
+        Exchanges.format(exchange, ResponseFormat.JSON);
         exchange.setProperty(RESULT_KEY, key != null ? key.toString() : null);
         String text = utf8(value);
         JsonNode request;
@@ -65,11 +65,11 @@ public final class KafkaRequestReader {
         if (requestId != null) {
             exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         }
-        exchange.setProperty(Exchanges.FORMAT, ResponseFormat.parse(JsonRequests.text(request, "Format")));
+        Exchanges.format(exchange, ResponseFormat.parse(JsonRequests.text(request, "Format")));
         exchange.setProperty(RESULT_KEY, key != null ? key.toString() : exchange.getProperty(Exchanges.REQUEST_ID));
         exchange.setProperty(ProcessedRequests.KEY, requestId != null ? "RequestId:" + requestId : source);
         Invocation invocation = new Invocation(JsonRequests.toInvokeRequest(request, exchange.getProperty(Exchanges.REQUEST_ID, String.class)),
-                exchange.getProperty(Exchanges.FORMAT, ResponseFormat.class));
+                Exchanges.format(exchange));
         exchange.setProperty(Exchanges.INVOCATION, invocation);
         return invocation;
     }
