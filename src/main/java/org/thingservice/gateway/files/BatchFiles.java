@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,7 @@ import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeThingServiceResponse;
 import org.thingservice.gateway.invoke.JsonRequests;
+import org.thingservice.gateway.invoke.RequestIds;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.registry.ProcessedRequests;
 
@@ -82,7 +82,7 @@ public final class BatchFiles {
         Batch.Line line = exchange.getMessage().getBody(Batch.Line.class);
         exchange.setProperty(BATCH_LINE, line);
         String requestId = line.request() != null ? JsonRequests.text(line.request(), "RequestId") : null;
-        exchange.setProperty(Exchanges.REQUEST_ID, requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
+        exchange.setProperty(Exchanges.REQUEST_ID, requestId != null ? requestId : RequestIds.next());
         Exchanges.format(exchange, ResponseFormat.JSON);
         exchange.setProperty(ProcessedRequests.KEY, "file:" + batch.id() + ":" + line.number());
         exchange.setProperty(ProcessedRequests.SOURCE, "file:" + batch.id() + ":" + line.number());

@@ -8,7 +8,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
@@ -29,7 +28,7 @@ public final class HttpRequestReader {
      * is answered in kind.
      */
     public void read(Exchange exchange) {
-        String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        String requestId = RequestIds.next();
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         Map<String, String> params = parameters(exchange);
         exchange.setProperty(PARAMETERS, params);

@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.thingservice.gateway.invoke.ApiException;
@@ -16,6 +14,7 @@ import org.thingservice.gateway.invoke.ErrorCodes;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.JsonRequests;
+import org.thingservice.gateway.invoke.RequestIds;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.registry.ProcessedRequests;
 
@@ -46,7 +45,7 @@ public final class KafkaRequestReader {
         exchange.getMessage().setHeader("SourcePartition", partition);
         exchange.getMessage().setHeader("SourceOffset", offset);
 
-        exchange.setProperty(Exchanges.REQUEST_ID, UUID.randomUUID().toString().toUpperCase(Locale.ROOT));
+        exchange.setProperty(Exchanges.REQUEST_ID, RequestIds.next());
         Exchanges.format(exchange, ResponseFormat.JSON);
         exchange.setProperty(RESULT_KEY, key != null ? key.toString() : null);
         String text = utf8(value);
