@@ -90,6 +90,9 @@ public final class HttpRequestReader {
 
     /** Strict application/x-www-form-urlencoded decoding: malformed escapes and invalid UTF-8 are errors, not guesses. */
     static String decode(String s) {
+        if (isPlainAscii(s)) {
+            return s; // nothing to decode: parameter names and most values
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -101,6 +104,8 @@ public final class HttpRequestReader {
                 i += 2;
             } else if (c == '+') {
                 bytes.write(' ');
+            } else if (c < 0x80) {
+                bytes.write(c);
             } else {
                 byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 bytes.write(b, 0, b.length);
@@ -114,6 +119,17 @@ public final class HttpRequestReader {
         } catch (CharacterCodingException e) {
             throw ApiException.invalidParameter(truncate(s), "the value is not valid UTF-8");
         }
+    }
+
+    /** ASCII without % or +: decoding would give the same string back */
+    private static boolean isPlainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c == '%' || c == '+') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String truncate(String s) {

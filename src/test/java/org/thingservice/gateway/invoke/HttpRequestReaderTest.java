@@ -16,6 +16,14 @@ class HttpRequestReaderTest {
     }
 
     @Test
+    void plainAsciiComesBackAsItIsAndRawUtf8AlongsideEscapesIsKept() {
+        assertThat(HttpRequestReader.decode("InvokeThingService")).isEqualTo("InvokeThingService");
+        assertThat(HttpRequestReader.decode("")).isEmpty();
+        assertThat(HttpRequestReader.decode("灯")).isEqualTo("灯");
+        assertThat(HttpRequestReader.decode("x%20灯")).isEqualTo("x 灯");
+    }
+
+    @Test
     void malformedEscapesAndInvalidUtf8AreErrorsNotGuesses() {
         for (String bad : new String[] {"%", "%4", "%ZZ", "%FF", "%C3%28", "%ED%A0%80"}) {
             assertThatThrownBy(() -> HttpRequestReader.decode(bad))
