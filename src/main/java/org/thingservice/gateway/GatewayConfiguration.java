@@ -14,6 +14,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -126,8 +127,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
-        ReplyCorrelator correlator = new ReplyCorrelator(codec);
+        ReplyCorrelator correlator = new ReplyCorrelator(codec,
+                context.getExecutorServiceManager().newDefaultThreadPool(ReplyCorrelator.class, "CallTimeouts"));
         registry.bind("replyCorrelator", correlator);
+        // the correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml)
+        registry.bind("completeInCallingThread", new SynchronousExecutorService());
         registry.bind("replyWaiter", new ReplyWaiter());
         GatewayMetrics metrics = new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository());
         registry.bind("gatewayMetrics", metrics);

@@ -3,6 +3,7 @@ package org.thingservice.gateway.correlate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -34,6 +35,8 @@ public final class ReplyCorrelator implements AggregationStrategy {
     private static final int REMEMBERED = 10_000;
 
     private final AlinkCodec codec;
+    /** where timed-out calls are answered (see the constructor) */
+    private final Executor timeouts;
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
@@ -45,8 +48,14 @@ public final class ReplyCorrelator implements AggregationStrategy {
         }
     };
 
-    public ReplyCorrelator(AlinkCodec codec) {
+    /**
+     * The aggregator finds timed-out groups while holding its lock, and completes them in that thread
+     * (routes/replies.yaml): timeouts takes their answers to another thread, so that a source's reply steps never
+     * run under the lock that every request and reply has to take.
+     */
+    public ReplyCorrelator(AlinkCodec codec, Executor timeouts) {
         this.codec = codec;
+        this.timeouts = timeouts;
     }
 
     @Override
@@ -79,9 +88,10 @@ public final class ReplyCorrelator implements AggregationStrategy {
         }
         remember(key, reply != null);
         if (reply == null) {
-            invocation.reply().completeExceptionally(ApiException.business(ErrorCodes.TIMEOUT,
+            ApiException timeout = ApiException.business(ErrorCodes.TIMEOUT,
                     "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
-                            + invocation.messageId() + "); it may be offline or busy."));
+                            + invocation.messageId() + "); it may be offline or busy.");
+            timeouts.execute(() -> invocation.reply().completeExceptionally(timeout));
             return;
         }
         invocation.reply().complete(reply);
