@@ -108,7 +108,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
 
         HikariDataSource database = database(context, properties);
-        DeviceRegistry devices = new DeviceRegistry(database);
+        DeviceRegistry devices = new DeviceRegistry(database, Long.parseLong(required(properties, "gateway.registry.cache-ttl")));
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
 
         MessageIds messageIds = new MessageIds();

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
@@ -20,9 +22,15 @@ import org.thingservice.gateway.model.ThingModel;
 import org.thingservice.gateway.model.ThingService;
 
 /**
- * Knows the devices and their products' thing models, kept in a database so several gateway instances share them
- * and see every change on their next call. Parsed thing models are cached per product and reloaded when the
- * product's version changes (any change to its default TSL or to one of its modules raises it).
+ * Knows the devices and their products' thing models, kept in a database so several gateway instances share them.
+ * Parsed thing models are cached per product and reloaded when the product's version changes (any change to its
+ * default TSL or to one of its modules raises it).
+ *
+ * <p>The invoke pipeline's lookup may remember a device it found (with its product's version and whether it is
+ * enabled) for a short while (cacheMillis), so that a busy device costs one query per period rather than one per
+ * call. Every change written through this registry forgets all remembered devices, so this instance sees its own
+ * changes on the next call; a change written by another instance sharing the database is seen after at most
+ * cacheMillis. Devices that were not found are never remembered, and device management always reads the database.
  */
 public final class DeviceRegistry {
 
@@ -36,17 +44,42 @@ public final class DeviceRegistry {
     public record Entry(Device device, boolean enabled, long productVersion) {
     }
 
-    private final DataSource dataSource;
-    private final Map<String, CachedModel> models = new ConcurrentHashMap<>();
+    /** how a call names its device: by IotId, or (iotId null) by ProductKey and DeviceName */
+    private record DeviceKey(String iotId, String productKey, String deviceName) {
+    }
 
+    /** a device found at loadedNanos, while the registry's writes were at generation */
+    private record CachedEntry(Entry entry, long loadedNanos, long generation) {
+    }
+
+    /** more remembered devices than this and all are forgotten: a bound on memory, not an eviction policy */
+    private static final int MAX_CACHED_DEVICES = 10_000;
+
+    private final DataSource dataSource;
+    private final long cacheNanos;
+    private final Map<String, CachedModel> models = new ConcurrentHashMap<>();
+    private final Map<DeviceKey, CachedEntry> devices = new ConcurrentHashMap<>();
+    /**
+     * raised after every write: a device read before a write and remembered after it (a lookup racing with the
+     * write) carries the older generation, and is not used
+     */
+    private final AtomicLong generation = new AtomicLong();
+
+    /** A registry that reads the database on every lookup. */
     public DeviceRegistry(DataSource dataSource) {
+        this(dataSource, 0);
+    }
+
+    /** A registry whose lookup remembers a device found in the database for cacheMillis (0: never). */
+    public DeviceRegistry(DataSource dataSource, long cacheMillis) {
         this.dataSource = dataSource;
+        this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, cacheMillis));
     }
 
     /** The enrich step: finds the device (IotId wins over ProductKey+DeviceName) and the service it is asked for. */
     public void lookup(Invocation invocation) {
         InvokeRequest request = invocation.request();
-        Entry entry = require(request.iotId(), request.productKey(), request.deviceName());
+        Entry entry = remembered(request.iotId(), request.productKey(), request.deviceName());
         Device device = entry.device();
         if (!entry.enabled()) {
             throw ApiException.business(ErrorCodes.DEVICE_DISABLED, "The device " + device.productKey() + "/" + device.deviceName()
@@ -68,6 +101,26 @@ public final class DeviceRegistry {
                 .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, iotId != null
                         ? "The specified device does not exist: no device has IotId " + iotId + "."
                         : "The specified device does not exist: product " + productKey + " has no device named " + deviceName + "."));
+    }
+
+    /** require, through the devices remembered for up to cacheNanos. */
+    private Entry remembered(String iotId, String productKey, String deviceName) {
+        if (cacheNanos == 0) {
+            return require(iotId, productKey, deviceName);
+        }
+        DeviceKey key = iotId != null ? new DeviceKey(iotId, null, null) : new DeviceKey(null, productKey, deviceName);
+        long now = System.nanoTime();
+        long current = generation.get();
+        CachedEntry cached = devices.get(key);
+        if (cached != null && cached.generation() == current && now - cached.loadedNanos() < cacheNanos) {
+            return cached.entry();
+        }
+        Entry entry = require(iotId, productKey, deviceName);
+        if (devices.size() >= MAX_CACHED_DEVICES) {
+            devices.clear();
+        }
+        devices.put(key, new CachedEntry(entry, now, current));
+        return entry;
     }
 
     /**
@@ -188,6 +241,8 @@ public final class DeviceRegistry {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RegistryException(e);
+        } finally {
+            written();
         }
     }
 
@@ -204,7 +259,15 @@ public final class DeviceRegistry {
             }
         } catch (SQLException e) {
             throw new RegistryException(e);
+        } finally {
+            written();
         }
+    }
+
+    /** After every write (committed or not, auto-commit): remembered devices may be out of date. */
+    private void written() {
+        generation.incrementAndGet();
+        devices.clear();
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
