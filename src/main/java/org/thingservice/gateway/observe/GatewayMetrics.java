@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.spi.InflightRepository;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 
@@ -17,7 +20,17 @@ import org.thingservice.gateway.correlate.ReplyCorrelator;
  */
 public final class GatewayMetrics {
 
+    /** what the counter gateway.invocations is tagged with */
+    private record Outcome(String source, boolean success, String code) {
+    }
+
     private final MeterRegistry registry;
+    /**
+     * the meters of each source and outcome, once registered: looking a meter up in the registry by name and tags
+     * builds its id and tags anew, a cost that every call paid (2.5% of the gateway's CPU samples at 64 callers)
+     */
+    private final Map<Outcome, Counter> invocations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Counter fileLines;
     private final Counter kafkaRecords;
 
@@ -40,11 +53,12 @@ public final class GatewayMetrics {
     /** One answered call: outcome Success or Failure, code the Alibaba error code (or "OK"). */
     public void invocation(String source, boolean success, String code, long millis) {
         String from = source != null ? source : "unknown";
-        registry.counter("gateway.invocations", "source", from, "outcome", success ? "Success" : "Failure", "code", code).increment();
-        Timer.builder("gateway.invocation.duration").description("time from a call's arrival to its answer")
-                .tag("source", from).publishPercentileHistogram()
+        invocations.computeIfAbsent(new Outcome(from, success, code), o -> registry.counter("gateway.invocations",
+                "source", o.source(), "outcome", o.success() ? "Success" : "Failure", "code", o.code())).increment();
+        durations.computeIfAbsent(from, s -> Timer.builder("gateway.invocation.duration")
+                .description("time from a call's arrival to its answer").tag("source", s).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(Duration.ofMillis(millis));
+                .register(registry)).record(millis, TimeUnit.MILLISECONDS);
     }
 
     /** A batch-file line has its answer in the batch. */
