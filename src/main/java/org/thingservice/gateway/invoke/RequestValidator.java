@@ -129,6 +129,9 @@ public final class RequestValidator {
      * flood nor forge a log line (CR/LF) when it is echoed.
      */
     static String shorten(String value, int max) {
+        if (value.length() <= max && isPrintable(value)) {
+            return value; // the common case (every call's log line shows its RequestId and Identifier)
+        }
         StringBuilder out = new StringBuilder();
         value.codePoints().limit(max).forEach(cp -> {
             if (Character.isISOControl(cp)) {
@@ -138,5 +141,15 @@ public final class RequestValidator {
             }
         });
         return value.codePointCount(0, value.length()) > max ? out + "…" : out.toString();
+    }
+
+    /** no control characters: nothing to make visible */
+    private static boolean isPrintable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

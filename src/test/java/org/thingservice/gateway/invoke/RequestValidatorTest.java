@@ -51,5 +51,8 @@ class RequestValidatorTest {
     void echoedValuesShowControlCharactersAndAreShortened() {
         assertThat(RequestValidator.shorten("a\r\nb")).isEqualTo("a\\u000d\\u000ab");
         assertThat(RequestValidator.shorten("x".repeat(100))).hasSize(41).endsWith("…");
+        String plain = "灯-" + "x".repeat(38);
+        assertThat(RequestValidator.shorten(plain)).isSameAs(plain);
+        assertThat(RequestValidator.shorten("灯".repeat(41))).isEqualTo("灯".repeat(40) + "…");
     }
 }
