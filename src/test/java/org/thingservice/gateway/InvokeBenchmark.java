@@ -321,7 +321,7 @@ class InvokeBenchmark extends GatewayTestSupport {
             {"broker (HiveMQ)", "hivemq.*|embedded-hivemq.*|scheduled-persistence.*"},
             {"HTTP event loop", "vert\\.x-eventloop.*|vert\\.x-acceptor.*"},
             {"route workers", "vert\\.x-worker.*"},
-            {"gateway MQTT+Camel", "MQTT .*camel-paho.*|Camel .*"},
+            {"gateway MQTT+Camel", "MQTT .*(camel-paho|tsg-publisher).*|Camel .*"},
             {"device", "MQTT .*bench-device.*"},
             {"raw caller client", "MQTT .*bench-caller.*"},
             {"callers (bench)", "bench-caller-.*|HttpClient.*"},

@@ -1,0 +1,162 @@
+package org.thingservice.gateway.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.ErrorCodes;
+
+/**
+ * Publishes each request (the body, to the topic in header CamelPahoMqtt5OverrideTopic) without holding a thread until
+ * the broker's PUBACK: the exchange goes on when the PUBACK arrives. camel-paho-mqtt5's producer publishes
+ * synchronously, so every call parked a route worker until its PUBACK and handed it back across threads. A publish
+ * the broker refuses, or any publish while the broker is away, fails at once (an MqttException: PublishMessageFailed);
+ * one the broker does not acknowledge within the timeout fails then. Its own Paho client uses the paho-mqtt5
+ * component's connection settings (broker, TLS, user, keep-alive, reconnect delay) and QoS.
+ */
+public final class RequestPublisher extends AsyncProcessorSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestPublisher.class);
+    /** of the client's id, and of the names of its threads (Paho's and the timeouts') */
+    public static final String CLIENT_ID_PREFIX = "tsg-publisher-";
+    /** how often publishes past their timeout are looked for, ms */
+    private static final long SWEEP_MILLIS = 100;
+
+    private final PahoMqtt5Configuration mqtt;
+    private final PublishGate gate;
+    private final long timeoutMillis;
+    /** publishes in the order they were sent: with one timeout for all, also in the order they expire */
+    private final Queue<Publish> inFlight = new ConcurrentLinkedQueue<>();
+    private MqttAsyncClient client;
+    private ScheduledExecutorService sweeper;
+
+    public RequestPublisher(PahoMqtt5Configuration mqtt, PublishGate gate, long timeoutMillis) {
+        this.mqtt = mqtt;
+        this.gate = gate;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Publish publish = new Publish(exchange, callback, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        try {
+            gate.enter(exchange);
+            MqttMessage message = new MqttMessage(exchange.getMessage().getBody(byte[].class));
+            message.setQos(mqtt.getQos());
+            inFlight.add(publish);
+            client.publish(exchange.getMessage().getHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, String.class), message,
+                    null, publish);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return publish.end(e, true);
+        } catch (MqttException | RuntimeException e) {
+            return publish.end(e, true);
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setAutomaticReconnect(mqtt.isAutomaticReconnect());
+        options.setMaxReconnectDelay(mqtt.getMaxReconnectDelay());
+        options.setCleanStart(mqtt.isCleanStart());
+        options.setConnectionTimeout(mqtt.getConnectionTimeout());
+        options.setKeepAliveInterval(mqtt.getKeepAliveInterval());
+        options.setSocketFactory(mqtt.getSocketFactory());
+        if (mqtt.getUserName() != null) {
+            options.setUserName(mqtt.getUserName());
+            options.setPassword(mqtt.getPassword() != null ? mqtt.getPassword().getBytes(StandardCharsets.UTF_8) : null);
+        }
+        client = new MqttAsyncClient(mqtt.getBrokerUrl(), CLIENT_ID_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), new MemoryPersistence());
+        client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(mqtt.getConnectionTimeout()));
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "MQTT " + CLIENT_ID_PREFIX + "timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        sweeper = executor;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        sweeper.shutdownNow();
+        try {
+            client.disconnect().waitForCompletion(TimeUnit.SECONDS.toMillis(mqtt.getConnectionTimeout()));
+        } catch (MqttException e) {
+            LOG.debug("MQTT publisher disconnect: {}", e.getMessage());
+        } finally {
+            client.close(true);
+        }
+    }
+
+    /** Fails the publishes past their timeout, and forgets the ended ones ahead of them. */
+    private void expire() {
+        long now = System.nanoTime();
+        for (Publish head = inFlight.peek(); head != null; head = inFlight.peek()) {
+            if (!head.ended.get() && now - head.deadline < 0) {
+                return;
+            }
+            inFlight.poll();
+            head.end(ApiException.business(ErrorCodes.PUBLISH_FAILED, "The MQTT broker did not acknowledge the request within "
+                    + timeoutMillis + " ms; it may or may not reach the device. Retry later."), false);
+        }
+    }
+
+    /** One request on its way to the broker; it ends once, by its PUBACK, a failure or its timeout. */
+    private final class Publish implements MqttActionListener {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final long deadline;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Publish(Exchange exchange, AsyncCallback callback, long deadline) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            end(null, false);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable failure) {
+            end(failure, false);
+        }
+
+        /** Hands the exchange on (with the failure, if any), the first time only; returns doneSync for process. */
+        boolean end(Throwable failure, boolean sync) {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
+            }
+            gate.leave(exchange);
+            if (failure != null) {
+                exchange.setException(failure);
+            }
+            callback.done(sync);
+            return sync;
+        }
+    }
+}
