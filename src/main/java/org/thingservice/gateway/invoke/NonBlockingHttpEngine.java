@@ -57,7 +57,10 @@ public final class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             }
             Context context = ctx.vertx().getOrCreateContext();
             Exchange exchange = createExchange(false);
-            exchange.setPattern(ExchangePattern.InOut);
+            // InOnly, although the caller gets an answer: the answer is whatever message the route ends with (as for
+            // the Kafka and file sources), and with InOut every bean step that returns a value would create an out
+            // message that the pipeline then copies, headers and all, into the next step's in message
+            exchange.setPattern(ExchangePattern.InOnly);
             processHttpRequest(exchange, ctx).onComplete(read -> {
                 if (read.failed()) {
                     fail(ctx, exchange, read.cause());
