@@ -1,6 +1,7 @@
 package org.thingservice.gateway.invoke;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,14 +31,15 @@ public final class HttpRequestReader {
     public void read(Exchange exchange) {
         String requestId = RequestIds.next();
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
-        Map<String, String> params = parameters(exchange);
+        HttpServerRequest request = exchange.getMessage(HttpMessage.class).getRequest();
+        Map<String, String> params = parameters(request);
         exchange.setProperty(PARAMETERS, params);
         Exchanges.format(exchange, ResponseFormat.parse(params.get("Format")));
         Map<String, String> given = new LinkedHashMap<>(params);
         given.values().removeIf(String::isEmpty); // an empty parameter counts as absent
         String action = given.get("Action");
         if (action == null) {
-            action = exchange.getMessage().getHeader("x-acs-action", String.class);
+            action = request.getHeader("x-acs-action");
         }
         if (action == null || action.isEmpty()) {
             throw ApiException.missingParameter("Action");
@@ -58,9 +60,9 @@ public final class HttpRequestReader {
     }
 
     /** Query parameters, then form-body parameters; a name given twice is refused rather than guessed at. */
-    static Map<String, String> parameters(Exchange exchange) {
+    static Map<String, String> parameters(HttpServerRequest request) {
         Map<String, String> params = new LinkedHashMap<>();
-        String rawQuery = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        String rawQuery = request.query();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&")) {
                 if (!pair.isEmpty()) {
@@ -69,15 +71,13 @@ public final class HttpRequestReader {
                 }
             }
         }
-        if (exchange.getMessage() instanceof HttpMessage http) {
-            MultiMap form = http.getRequest().formAttributes();
-            for (Map.Entry<String, String> entry : form.entries()) {
-                // Vert.x decodes form bodies leniently, replacing invalid UTF-8 by U+FFFD
-                if (entry.getKey().indexOf('\uFFFD') >= 0 || entry.getValue().indexOf('\uFFFD') >= 0) {
-                    throw ApiException.invalidParameter(entry.getKey(), "the value is not valid UTF-8");
-                }
-                put(params, entry.getKey(), entry.getValue());
+        MultiMap form = request.formAttributes();
+        for (Map.Entry<String, String> entry : form.entries()) {
+            // Vert.x decodes form bodies leniently, replacing invalid UTF-8 by U+FFFD
+            if (entry.getKey().indexOf('\uFFFD') >= 0 || entry.getValue().indexOf('\uFFFD') >= 0) {
+                throw ApiException.invalidParameter(entry.getKey(), "the value is not valid UTF-8");
             }
+            put(params, entry.getKey(), entry.getValue());
         }
         return params;
     }
