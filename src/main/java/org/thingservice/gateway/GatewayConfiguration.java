@@ -42,7 +42,6 @@ import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
-import org.thingservice.gateway.mqtt.PublishGate;
 import org.thingservice.gateway.mqtt.RequestPublisher;
 import org.thingservice.gateway.observe.DatabaseHealthCheck;
 import org.thingservice.gateway.observe.GatewayMetrics;
@@ -126,8 +125,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("thingModelValidator", new ThingModelValidator(
                 new ArgsValidator(Boolean.parseBoolean(required(properties, "gateway.invoke.allow-unknown-args")))));
         registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
-        RequestPublisher publisher = new RequestPublisher(mqtt, new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
-                Long.parseLong(required(properties, "gateway.invoke.timeout"))), Long.parseLong(required(properties, "gateway.mqtt.publish-timeout")));
+        String maxInFlight = optional(properties, "gateway.mqtt.max-inflight");
+        RequestPublisher publisher = new RequestPublisher(mqtt, maxInFlight != null ? Integer.valueOf(maxInFlight) : null,
+                Long.parseLong(required(properties, "gateway.invoke.timeout")), Long.parseLong(required(properties, "gateway.mqtt.publish-timeout")));
         context.addService(publisher); // connected before the routes start, disconnected after they stop
         registry.bind("requestPublisher", publisher);
         ReplyCorrelator correlator = new ReplyCorrelator(codec,

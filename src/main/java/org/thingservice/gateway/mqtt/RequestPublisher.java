@@ -38,20 +38,30 @@ public final class RequestPublisher extends AsyncProcessorSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPublisher.class);
     /** of the client's id, and of the names of its threads (Paho's and the timeouts') */
     public static final String CLIENT_ID_PREFIX = "tsg-publisher-";
+    /** what a broker that announces no Receive Maximum accepts (MQTT 5, 3.2.2.3.3) */
+    private static final int MQTT5_DEFAULT_RECEIVE_MAXIMUM = 65535;
     /** how often publishes past their timeout are looked for, ms */
     private static final long SWEEP_MILLIS = 100;
 
     private final PahoMqtt5Configuration mqtt;
-    private final PublishGate gate;
+    private final Integer maxInFlight;
+    private final long gateWaitMillis;
     private final long timeoutMillis;
     /** publishes in the order they were sent: with one timeout for all, also in the order they expire */
     private final Queue<Publish> inFlight = new ConcurrentLinkedQueue<>();
     private MqttAsyncClient client;
+    private PublishGate gate;
     private ScheduledExecutorService sweeper;
 
-    public RequestPublisher(PahoMqtt5Configuration mqtt, PublishGate gate, long timeoutMillis) {
+    /**
+     * At most maxInFlight requests await their PUBACK at once (null: as many as the broker's Receive Maximum allows,
+     * and never more), the others wait for their turn up to gateWaitMillis; a request not acknowledged within
+     * timeoutMillis fails.
+     */
+    public RequestPublisher(PahoMqtt5Configuration mqtt, Integer maxInFlight, long gateWaitMillis, long timeoutMillis) {
         this.mqtt = mqtt;
-        this.gate = gate;
+        this.maxInFlight = maxInFlight;
+        this.gateWaitMillis = gateWaitMillis;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -88,7 +98,14 @@ public final class RequestPublisher extends AsyncProcessorSupport {
             options.setPassword(mqtt.getPassword() != null ? mqtt.getPassword().getBytes(StandardCharsets.UTF_8) : null);
         }
         client = new MqttAsyncClient(mqtt.getBrokerUrl(), CLIENT_ID_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), new MemoryPersistence());
-        client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(mqtt.getConnectionTimeout()));
+        IMqttToken connected = client.connect(options);
+        connected.waitForCompletion(TimeUnit.SECONDS.toMillis(mqtt.getConnectionTimeout()));
+        // Paho refuses a publish past the broker's Receive Maximum outright: past it, requests wait their turn here
+        Integer receiveMaximum = connected.getResponseProperties() != null ? connected.getResponseProperties().getReceiveMaximum() : null;
+        int brokerLimit = receiveMaximum != null ? receiveMaximum : MQTT5_DEFAULT_RECEIVE_MAXIMUM;
+        int limit = maxInFlight != null ? Math.min(maxInFlight, brokerLimit) : brokerLimit;
+        gate = new PublishGate(limit, gateWaitMillis);
+        LOG.info("MQTT requests: at most {} awaiting the broker's PUBACK at once (broker's Receive Maximum {})", limit, brokerLimit);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "MQTT " + CLIENT_ID_PREFIX + "timeouts");
             thread.setDaemon(true);

@@ -31,7 +31,7 @@ class RequestPublisherTest {
         PahoMqtt5Configuration mqtt = new PahoMqtt5Configuration();
         mqtt.setBrokerUrl(broker.url());
         mqtt.setQos(1);
-        publisher = new RequestPublisher(mqtt, new PublishGate(2, 1000), 5000);
+        publisher = new RequestPublisher(mqtt, 2, 1000, 5000);
         publisher.start();
     }
 
