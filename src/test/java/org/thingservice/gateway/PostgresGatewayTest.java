@@ -113,7 +113,9 @@ class PostgresGatewayTest extends GatewayTestSupport {
             assertThat(down.path("status").asText()).as(down.toString()).isEqualTo("DOWN");
             assertThat(down.toString()).contains("database");
             assertThat(observe("/observe/health").statusCode()).isEqualTo(503);
-            // a call meets the outage as an answer, within the connection timeout
+            // a call meets the outage as an answer, within the connection timeout, once the registry no longer
+            // remembers the device from the calls before the outage (gateway.registry.cache-ttl, 1 s by default)
+            Thread.sleep(Long.parseLong(context.getPropertiesComponent().resolveProperty("gateway.registry.cache-ttl").orElseThrow()));
             JsonNode call = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}")));
             assertThat(call.path("Code").asText()).as(call.toString()).isEqualTo(ErrorCodes.SYSTEM);
         } finally {
