@@ -26,6 +26,8 @@ import org.thingservice.gateway.auth.AuthenticationPolicy;
 import org.thingservice.gateway.auth.CallerAuthentication;
 import org.thingservice.gateway.auth.SignatureVerifier;
 import org.thingservice.gateway.alink.MessageIds;
+import org.thingservice.gateway.correlate.CorrelationRepository;
+import org.thingservice.gateway.correlate.PendingReplies;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
@@ -35,7 +37,6 @@ import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.files.BatchFiles;
-import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
@@ -126,7 +127,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("inFlightLimit", new InFlightLimit(Integer.parseInt(required(properties, "gateway.invoke.max-in-flight"))));
         registry.bind("publishGate", new PublishGate(Integer.parseInt(required(properties, "gateway.mqtt.max-inflight")),
                 Long.parseLong(required(properties, "gateway.invoke.timeout"))));
-        ReplyCorrelator correlator = new ReplyCorrelator(codec);
+        PendingReplies pendingReplies = new PendingReplies(database, Clock.systemUTC());
+        registry.bind("pendingReplies", pendingReplies);
+        registry.bind("correlationRepository", new CorrelationRepository(pendingReplies));
+        ReplyCorrelator correlator = new ReplyCorrelator(codec, pendingReplies);
         registry.bind("replyCorrelator", correlator);
         registry.bind("replyWaiter", new ReplyWaiter());
         GatewayMetrics metrics = new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository());

@@ -34,6 +34,7 @@ public final class ReplyCorrelator implements AggregationStrategy {
     private static final int REMEMBERED = 10_000;
 
     private final AlinkCodec codec;
+    private final PendingReplies pending;
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
@@ -45,8 +46,9 @@ public final class ReplyCorrelator implements AggregationStrategy {
         }
     };
 
-    public ReplyCorrelator(AlinkCodec codec) {
+    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending) {
         this.codec = codec;
+        this.pending = pending;
     }
 
     @Override
@@ -78,6 +80,9 @@ public final class ReplyCorrelator implements AggregationStrategy {
             return;
         }
         remember(key, reply != null);
+        boolean async = !invocation.service().sync();
+        // an async call's kept row is done with either way; only the one who deletes it forwards the reply
+        boolean forward = async && pending.claim(key) && reply != null;
         if (reply == null) {
             invocation.reply().completeExceptionally(ApiException.business(ErrorCodes.TIMEOUT,
                     "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
@@ -85,12 +90,20 @@ public final class ReplyCorrelator implements AggregationStrategy {
             return;
         }
         invocation.reply().complete(reply);
-        if (!invocation.service().sync()) {
-            group.setProperty(FORWARD, true);
-            group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
-            group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
-            group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
+        if (!forward) {
+            if (async) {
+                LOG.debug("Async reply {} was forwarded already, by another gateway instance", key);
+            }
+            return;
         }
+        if (Boolean.TRUE.equals(group.getProperty(CorrelationRepository.RESTORED))) {
+            LOG.info("Forwarding the reply {} to an async call made before a restart or by another gateway instance ({})",
+                    key, invocation.requestId());
+        }
+        group.setProperty(FORWARD, true);
+        group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
+        group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
+        group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
     }
 
     /** A reply that could not be read (not JSON, no id, odd topic): counted with the unknown ones. */

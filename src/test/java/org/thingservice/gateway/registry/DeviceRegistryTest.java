@@ -3,10 +3,9 @@ package org.thingservice.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
@@ -23,17 +22,10 @@ class DeviceRegistryTest {
     private static final String MODULE = """
             {"profile":{"productKey":"pk1"},"functionBlockId":"fb","services":[{"identifier":"Open","callType":"%s"}]}""";
 
-    private final JdbcDataSource database = database();
+    private final JdbcDataSource database = MigratedDatabase.create();
     private final DeviceRegistry one = new DeviceRegistry(database);
     private final DeviceRegistry other = new DeviceRegistry(database);
     private final Device device = new Device("IotId1", "pk1", "dev-1");
-
-    private static JdbcDataSource database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        return dataSource;
-    }
 
     private static ThingService lookup(DeviceRegistry registry, String identifier) {
         Invocation invocation = new Invocation(new InvokeRequest("r", "IotId1", null, null, identifier, "{}", null, false), ResponseFormat.JSON);
