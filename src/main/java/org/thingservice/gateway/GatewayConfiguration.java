@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -196,7 +197,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */
     private static HikariDataSource database(CamelContext context, PropertiesComponent properties) throws Exception {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(required(properties, "gateway.registry.url"));
+        config.setJdbcUrl(closedByTheGateway(required(properties, "gateway.registry.url")));
         config.setUsername(optional(properties, "gateway.registry.user"));
         config.setPassword(optional(properties, "gateway.registry.password"));
         config.setPoolName("registry");
@@ -211,6 +212,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         Flyway.configure().dataSource(dataSource).load().migrate();
         return dataSource;
+    }
+
+    /**
+     * An embedded H2 database closes itself from a JVM shutdown hook of its own, which runs at SIGTERM alongside the
+     * gateway's graceful stop: the calls in flight could no longer record their results. Unless the URL says
+     * otherwise, H2 is left to close when the gateway closes its pool, after the stop.
+     */
+    private static String closedByTheGateway(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
+                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
     }
 
     private static String optional(PropertiesComponent properties, String key) {
