@@ -142,7 +142,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("batchFiles", new BatchFiles(ResponseFormat.parse(required(properties, "gateway.files.format")),
                 Boolean.parseBoolean(required(properties, "gateway.files.allow-repeat")),
                 Integer.parseInt(required(properties, "gateway.files.max-in-flight")),
-                Long.parseLong(required(properties, "gateway.files.progress-interval"))));
+                Long.parseLong(required(properties, "gateway.files.progress-interval")),
+                Path.of(required(properties, "gateway.files.error"))));
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
     }
