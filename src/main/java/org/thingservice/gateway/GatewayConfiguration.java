@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -27,6 +28,8 @@ import org.thingservice.gateway.auth.AuthenticationPolicy;
 import org.thingservice.gateway.auth.CallerAuthentication;
 import org.thingservice.gateway.auth.SignatureVerifier;
 import org.thingservice.gateway.alink.MessageIds;
+import org.thingservice.gateway.correlate.CorrelationRepository;
+import org.thingservice.gateway.correlate.PendingReplies;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.invoke.HttpRequestReader;
@@ -36,7 +39,6 @@ import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.files.BatchFiles;
-import java.nio.file.Path;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
@@ -130,7 +132,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Long.parseLong(required(properties, "gateway.invoke.timeout")), Long.parseLong(required(properties, "gateway.mqtt.publish-timeout")));
         context.addService(publisher); // connected before the routes start, disconnected after they stop
         registry.bind("requestPublisher", publisher);
-        ReplyCorrelator correlator = new ReplyCorrelator(codec,
+        PendingReplies pendingReplies = new PendingReplies(database, Clock.systemUTC());
+        registry.bind("pendingReplies", pendingReplies);
+        registry.bind("correlationRepository", new CorrelationRepository(pendingReplies));
+        ReplyCorrelator correlator = new ReplyCorrelator(codec, pendingReplies,
                 context.getExecutorServiceManager().newDefaultThreadPool(ReplyCorrelator.class, "CallTimeouts"));
         registry.bind("replyCorrelator", correlator);
         // the correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml)
@@ -148,7 +153,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("batchFiles", new BatchFiles(ResponseFormat.parse(required(properties, "gateway.files.format")),
                 Boolean.parseBoolean(required(properties, "gateway.files.allow-repeat")),
                 Integer.parseInt(required(properties, "gateway.files.max-in-flight")),
-                Long.parseLong(required(properties, "gateway.files.progress-interval"))));
+                Long.parseLong(required(properties, "gateway.files.progress-interval")),
+                Path.of(required(properties, "gateway.files.error"))));
         registry.bind("deviceSimulator", new DeviceSimulator(
                 optional(properties, "gateway.simulator.delays"), optional(properties, "gateway.simulator.silent")));
     }
@@ -203,7 +209,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     /** The registry database, its schema brought up to date by Flyway before anything reads it. */
     private static HikariDataSource database(CamelContext context, PropertiesComponent properties) throws Exception {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(required(properties, "gateway.registry.url"));
+        config.setJdbcUrl(closedByTheGateway(required(properties, "gateway.registry.url")));
         config.setUsername(optional(properties, "gateway.registry.user"));
         config.setPassword(optional(properties, "gateway.registry.password"));
         config.setPoolName("registry");
@@ -218,6 +224,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         Flyway.configure().dataSource(dataSource).load().migrate();
         return dataSource;
+    }
+
+    /**
+     * An embedded H2 database closes itself from a JVM shutdown hook of its own, which runs at SIGTERM alongside the
+     * gateway's graceful stop: the calls in flight could no longer record their results. Unless the URL says
+     * otherwise, H2 is left to close when the gateway closes its pool, after the stop.
+     */
+    private static String closedByTheGateway(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
+                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
     }
 
     private static String optional(PropertiesComponent properties, String key) {

@@ -1,12 +1,10 @@
 package org.thingservice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -100,7 +98,7 @@ class PackagedJarIT {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            awaitHttp(Duration.ofSeconds(180));
+            PackagedGateway.awaitHttp(http, gateway, httpPort, Duration.ofSeconds(180));
         } catch (Throwable e) {
             printLog();
             throw e;
@@ -229,30 +227,6 @@ class PackagedJarIT {
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
-    }
-
-    /**
-     * Until the route answers (Vert.x listens, and answers 404, before the routes are up: a call then would fail);
-     * fails at once if the process died.
-     */
-    private void awaitHttp(Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (!gateway.isAlive()) {
-                fail("the gateway exited with status " + gateway.exitValue() + " before its HTTP API was up");
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 400 && response.body().contains("MissingParameter")) {
-                    return;
-                }
-            } catch (ConnectException | java.net.http.HttpTimeoutException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        fail("the gateway's HTTP API was not up on port " + httpPort + " within " + timeout.toSeconds() + " s");
     }
 
     private void printLog() {

@@ -35,6 +35,7 @@ public final class ReplyCorrelator implements AggregationStrategy {
     private static final int REMEMBERED = 10_000;
 
     private final AlinkCodec codec;
+    private final PendingReplies pending;
     /** where timed-out calls are answered (see the constructor) */
     private final Executor timeouts;
     private final AtomicLong late = new AtomicLong();
@@ -53,8 +54,9 @@ public final class ReplyCorrelator implements AggregationStrategy {
      * (routes/replies.yaml): timeouts takes their answers to another thread, so that a source's reply steps never
      * run under the lock that every request and reply has to take.
      */
-    public ReplyCorrelator(AlinkCodec codec, Executor timeouts) {
+    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, Executor timeouts) {
         this.codec = codec;
+        this.pending = pending;
         this.timeouts = timeouts;
     }
 
@@ -87,6 +89,9 @@ public final class ReplyCorrelator implements AggregationStrategy {
             return;
         }
         remember(key, reply != null);
+        boolean async = !invocation.service().sync();
+        // an async call's kept row is done with either way; only the one who deletes it forwards the reply
+        boolean forward = async && pending.claim(key) && reply != null;
         if (reply == null) {
             ApiException timeout = ApiException.business(ErrorCodes.TIMEOUT,
                     "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
@@ -95,12 +100,20 @@ public final class ReplyCorrelator implements AggregationStrategy {
             return;
         }
         invocation.reply().complete(reply);
-        if (!invocation.service().sync()) {
-            group.setProperty(FORWARD, true);
-            group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
-            group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
-            group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
+        if (!forward) {
+            if (async) {
+                LOG.debug("Async reply {} was forwarded already, by another gateway instance", key);
+            }
+            return;
         }
+        if (Boolean.TRUE.equals(group.getProperty(CorrelationRepository.RESTORED))) {
+            LOG.info("Forwarding the reply {} to an async call made before a restart or by another gateway instance ({})",
+                    key, invocation.requestId());
+        }
+        group.setProperty(FORWARD, true);
+        group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
+        group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
+        group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
     }
 
     /** A reply that could not be read (not JSON, no id, odd topic): counted with the unknown ones. */

@@ -49,6 +49,11 @@ public final class Batch {
         return ++done;
     }
 
+    /** Lines answered so far. */
+    synchronized int answered() {
+        return done;
+    }
+
     synchronized JsonNode result(int index) {
         return results[index];
     }

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -48,12 +52,14 @@ public final class BatchFiles {
     private final boolean allowRepeat;
     private final int inFlight;
     private final long progressNanos;
+    private final Path errorFolder;
 
-    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis) {
+    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis, Path errorFolder) {
         this.format = format;
         this.allowRepeat = allowRepeat;
         this.inFlight = inFlight;
         this.progressNanos = progressMillis * 1_000_000;
+        this.errorFolder = errorFolder;
     }
 
     /** Reads the dropped file; answers its lines in groups of at most gateway.files.max-in-flight. */
@@ -74,6 +80,14 @@ public final class BatchFiles {
             groups.add(lines.subList(i, Math.min(lines.size(), i + inFlight)));
         }
         return groups;
+    }
+
+    /**
+     * False once the gateway is stopping: the group in flight is answered, and no other group starts, so a graceful
+     * stop is not cut off by its timeout in the middle of a long file.
+     */
+    public boolean groupMayStart(Exchange exchange) {
+        return !exchange.getContext().isStopping();
     }
 
     /** One line of the file as a call of the shared pipeline; a line that could not be parsed is an error answer. */
@@ -113,6 +127,11 @@ public final class BatchFiles {
     /** The result file: one result per input line, in input order, each with its line number and RequestId. */
     public String write(Exchange exchange) throws JsonProcessingException {
         Batch batch = exchange.getProperty(BATCH, Batch.class);
+        if (batch.answered() < batch.lines().size() && !groupMayStart(exchange)) {
+            throw new FileResumesAtNextStartException("File " + batch.fileName() + ": the gateway is stopping with " + batch.answered()
+                    + " of " + batch.lines().size() + " lines answered; the file stays in the inbox and the next start answers the "
+                    + "rest (the answered lines keep their answers and are not sent again)");
+        }
         StringBuilder out = new StringBuilder(format == ResponseFormat.XML ? "<Results file=\"" + xmlAttribute(batch.fileName()) + "\">\n" : "");
         int written = 0;
         for (Batch.Line line : batch.lines()) {
@@ -150,6 +169,16 @@ public final class BatchFiles {
                     + written + " results out; the file is left for another attempt");
         }
         return out.toString();
+    }
+
+    /**
+     * A file that cannot be processed moves to the error folder. The route moves it, not the file consumer (moveFailed),
+     * because a file left for the next start also ends its exchange failed, and must stay where it is.
+     */
+    public void moveToError(Exchange exchange) throws IOException {
+        Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        Files.createDirectories(errorFolder);
+        Files.move(file, errorFolder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** batch-7.jsonl becomes batch-7.results.jsonl (or .results.xml). */

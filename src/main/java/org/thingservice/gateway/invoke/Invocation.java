@@ -26,6 +26,19 @@ public final class Invocation {
         this.format = format;
     }
 
+    /**
+     * An async call made before a restart, or by another gateway instance, brought back from the database so that
+     * its device's reply can still be forwarded: what forwarding needs, and nothing waits on it.
+     */
+    public static Invocation awaitingForward(String requestId, Device device, String identifier, String messageId) {
+        Invocation invocation = new Invocation(new InvokeRequest(requestId, device.iotId(), device.productKey(), device.deviceName(),
+                identifier, null, null, false), ResponseFormat.JSON);
+        invocation.device(device);
+        invocation.service(new ThingService(identifier, false, null, false));
+        invocation.messageId(messageId);
+        return invocation;
+    }
+
     public InvokeRequest request() {
         return request;
     }

@@ -3,6 +3,7 @@ package org.thingservice.gateway.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -21,7 +22,7 @@ class BatchFilesWriteTest {
                 new Batch.Line(1, 3, JSON.createObjectNode(), null)));
         batch.record(1, JSON.readTree("{\"RequestId\":\"r2\",\"Code\":\"MissingParameter\",\"Message\":\"no <Args>\"}"), "MissingParameter", false);
         batch.record(0, JSON.readTree("{\"RequestId\":\"r1\",\"Success\":true,\"Data\":{\"Result\":\"{}\",\"MessageId\":\"7\"}}"), "Success", false);
-        BatchFiles files = new BatchFiles(ResponseFormat.XML, false, 10, 1000);
+        BatchFiles files = new BatchFiles(ResponseFormat.XML, false, 10, 1000, Path.of("error"));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(BatchFiles.BATCH, batch);
 

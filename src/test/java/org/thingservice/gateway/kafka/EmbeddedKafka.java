@@ -2,6 +2,7 @@ package org.thingservice.gateway.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,12 +57,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    public void send(String topic, String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    /** Sends and waits for the broker's acknowledgement; returns where the record was written. */
+    public RecordMetadata send(String topic, String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
 
-    public void send(String topic, String key, String value) throws Exception {
-        send(topic, key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public RecordMetadata send(String topic, String key, String value) throws Exception {
+        return send(topic, key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The offsets a consumer group has committed: for each partition, the offset of the next record it would read. */
+    public Map<TopicPartition, Long> committedOffsets(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, committed) -> offsets.put(partition, committed.offset()));
+            return offsets;
+        }
     }
 
     /** Reads a topic from its start until at least n records came or the time is up. */

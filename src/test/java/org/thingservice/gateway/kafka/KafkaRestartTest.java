@@ -49,6 +49,8 @@ class KafkaRestartTest {
             settings.setProperty("gateway.kafka.results", "restart.results");
             settings.setProperty("gateway.kafka.dead-letter", "restart.dead");
             settings.setProperty("gateway.kafka.max-in-flight", "20");
+            // far above the device's 200 ms even on a loaded machine: a TIMEOUT result here is a defect
+            settings.setProperty("gateway.invoke.timeout", "30000");
 
             Main first = InProcessGateway.start(settings);
             for (int i = 0; i < REQUESTS; i++) {
@@ -68,6 +70,8 @@ class KafkaRestartTest {
                     r -> requestId(r.value()), Collectors.counting()));
             Set<String> expected = java.util.stream.IntStream.range(0, REQUESTS).mapToObj(i -> "rid-" + i).collect(Collectors.toSet());
             assertThat(resultsPerRequest.keySet()).as("every request has a result").containsAll(expected);
+            assertThat(results).as("every result is the device's answer or 'outcome unknown', never a TIMEOUT")
+                    .noneMatch(r -> r.value().contains("iot.messagebroker.TIMEOUT"));
             Map<String, Long> sendsPerLabel = device.received().stream().collect(Collectors.groupingBy(
                     m -> label(m.payload()), Collectors.counting()));
             assertThat(sendsPerLabel.values()).as("no device received a request twice").allMatch(n -> n == 1);

@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.ActionResponse;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.registry.DeviceRegistry;
 
 class DeviceManagementTest {
 
-    private final DeviceRegistry registry = registry();
+    private final DeviceRegistry registry = new DeviceRegistry(MigratedDatabase.create());
     private final DeviceManagement management = new DeviceManagement(registry);
-
-    private static DeviceRegistry registry() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        return new DeviceRegistry(dataSource);
-    }
 
     private static String code(Runnable call) {
         try {

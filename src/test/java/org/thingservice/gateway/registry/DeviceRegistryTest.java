@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
@@ -21,7 +22,7 @@ class DeviceRegistryTest {
     private static final String MODULE = """
             {"profile":{"productKey":"pk1"},"functionBlockId":"fb","services":[{"identifier":"Open","callType":"%s"}]}""";
 
-    private final JdbcDataSource database = RegistryDatabases.inMemory();
+    private final JdbcDataSource database = MigratedDatabase.create();
     private final DeviceRegistry one = new DeviceRegistry(database);
     private final DeviceRegistry other = new DeviceRegistry(database);
     private final Device device = new Device("IotId1", "pk1", "dev-1");

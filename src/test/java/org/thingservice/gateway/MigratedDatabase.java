@@ -1,17 +1,16 @@
-package org.thingservice.gateway.registry;
+package org.thingservice.gateway;
 
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** Registry databases for tests: several registries on one of them stand for several gateway instances. */
-final class RegistryDatabases {
+/** A fresh in-memory H2 database with the gateway's schema, for beans tested without Camel. */
+public final class MigratedDatabase {
 
-    private RegistryDatabases() {
+    private MigratedDatabase() {
     }
 
-    /** A new in-memory H2 database with the registry schema. */
-    static JdbcDataSource inMemory() {
+    public static JdbcDataSource create() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).load().migrate();

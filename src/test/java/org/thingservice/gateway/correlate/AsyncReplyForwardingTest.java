@@ -1,0 +1,165 @@
+package org.thingservice.gateway.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.thingservice.gateway.ExternalBinaries;
+import org.thingservice.gateway.FreePorts;
+import org.thingservice.gateway.InProcessGateway;
+import org.thingservice.gateway.MqttSpy;
+import org.thingservice.gateway.Postgres;
+import org.thingservice.gateway.mqtt.EmbeddedBroker;
+
+/**
+ * The reply to an async call is forwarded to /{pk}/{dn}/thing/downlink/reply/message exactly once, whichever gateway
+ * receives it: the one that made the call, the same gateway after a restart, or another instance sharing the
+ * database. A real MQTT client plays the device and the application listening for forwarded replies.
+ */
+class AsyncReplyForwardingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PK = "a1LampDemo1";
+    private static final String FORWARDS = "/" + PK + "/lamp-1/thing/downlink/reply/message";
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void aReplyThatArrivesAfterARestartIsStillForwardedOnce() throws Exception {
+        EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
+        mqtt.start();
+        try (MqttSpy device = new MqttSpy(mqtt.url(), "/sys/+/+/thing/service/SetColor", "/+/+/thing/downlink/reply/message")) {
+            Properties settings = settings(mqtt, "jdbc:h2:file:" + Files.createTempDirectory("tsg-async-restart").resolve("registry"));
+            Main first = InProcessGateway.start(settings);
+            String messageId;
+            try {
+                messageId = callSetColor(first, "before-restart");
+                assertThat(device.await("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(10)))
+                        .as("the request reached the device").isNotNull();
+            } finally {
+                first.stop();
+            }
+
+            Main second = InProcessGateway.start(settings);
+            try {
+                ReplyCorrelator correlator = second.getCamelContext().getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
+                reply(device, messageId);
+                MqttSpy.Message forwarded = device.await(FORWARDS, Duration.ofSeconds(10));
+                assertThat(forwarded).as("the reply was forwarded by the restarted gateway").isNotNull();
+                JsonNode message = JSON.readTree(forwarded.payload());
+                assertThat(message.path("messageId").asText()).isEqualTo(messageId);
+                assertThat(message.path("identifier").asText()).isEqualTo("SetColor");
+                assertThat(message.path("iotId").asText()).isEqualTo("LampDemoIotId0000001");
+                assertThat(message.path("data").path("label").asText()).isEqualTo("answer-" + messageId);
+
+                long duplicates = correlator.duplicateReplies();
+                reply(device, messageId); // the device sends its reply again
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (correlator.duplicateReplies() == duplicates && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(correlator.duplicateReplies()).as("the second reply was seen as a duplicate").isGreaterThan(duplicates);
+                assertThat(forwards(device)).as("forwarded once").hasSize(1);
+            } finally {
+                second.stop();
+            }
+        } finally {
+            mqtt.stop();
+        }
+    }
+
+    @Test
+    @ExtendWith(ExternalBinaries.RequirePostgres.class)
+    void twoInstancesSharingADatabaseForwardEachReplyExactlyOnce() throws Exception {
+        int calls = 30;
+        EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
+        mqtt.start();
+        try (Postgres postgres = Postgres.launch();
+             MqttSpy device = new MqttSpy(mqtt.url(), "/sys/+/+/thing/service/SetColor", "/+/+/thing/downlink/reply/message")) {
+            Properties settings = settings(mqtt, postgres.jdbcUrl());
+            settings.setProperty("gateway.registry.user", Postgres.USER);
+            Main one = InProcessGateway.start(settings);
+            Main other = InProcessGateway.start(settings);
+            try {
+                List<String> messageIds = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    messageIds.add(callSetColor(i % 2 == 0 ? one : other, "call-" + i));
+                }
+                // both instances receive every reply: each must be forwarded by one of them, once
+                for (String id : messageIds) {
+                    reply(device, id);
+                }
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (forwards(device).size() < calls && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(500); // room for a second forward of any reply
+                Map<String, Long> forwardsPerCall = forwards(device).stream().collect(Collectors.groupingBy(
+                        m -> text(m.payload(), "messageId"), Collectors.counting()));
+                assertThat(forwardsPerCall.keySet()).as("every reply forwarded").containsExactlyInAnyOrderElementsOf(messageIds);
+                assertThat(forwardsPerCall.values()).as("none forwarded twice").allMatch(n -> n == 1);
+            } finally {
+                other.stop();
+                one.stop();
+            }
+        } finally {
+            mqtt.stop();
+        }
+    }
+
+    private static Properties settings(EmbeddedBroker mqtt, String registryUrl) {
+        Properties settings = new Properties();
+        settings.setProperty("gateway.mqtt.url", mqtt.url());
+        settings.setProperty("gateway.simulator.enabled", "false"); // the test's client is the device
+        settings.setProperty("gateway.auth.enabled", "false");
+        settings.setProperty("gateway.registry.url", registryUrl);
+        return settings;
+    }
+
+    /** An async SetColor call to lamp-1 over HTTP; returns its MessageId. */
+    private String callSetColor(Main gateway, String label) throws Exception {
+        String port = gateway.getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow();
+        Map<String, String> params = new HashMap<>(Map.of("Action", "InvokeThingService", "ProductKey", PK, "DeviceName", "lamp-1",
+                "Identifier", "SetColor", "Args", "{\"color\":1,\"label\":\"" + label + "\"}"));
+        String query = params.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?" + query))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("Success").asBoolean()).as(response.body()).isTrue();
+        return body.path("Data").path("MessageId").asText();
+    }
+
+    private static void reply(MqttSpy device, String messageId) throws Exception {
+        device.publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply",
+                "{\"id\":\"" + messageId + "\",\"code\":200,\"data\":{\"label\":\"answer-" + messageId + "\"}}");
+    }
+
+    private static List<MqttSpy.Message> forwards(MqttSpy device) {
+        return device.received().stream().filter(m -> m.topic().equals(FORWARDS)).toList();
+    }
+
+    private static String text(String json, String field) {
+        try {
+            return JSON.readTree(json).path(field).asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

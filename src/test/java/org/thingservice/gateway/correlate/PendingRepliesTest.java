@@ -1,0 +1,65 @@
+package org.thingservice.gateway.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.MigratedDatabase;
+import org.thingservice.gateway.auth.MutableClock;
+import org.thingservice.gateway.model.Device;
+
+/** Two PendingReplies on one database stand for two gateway instances (or one before and after a restart). */
+class PendingRepliesTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final JdbcDataSource database = MigratedDatabase.create();
+    private final PendingReplies one = new PendingReplies(database, clock);
+    private final PendingReplies other = new PendingReplies(database, clock);
+    private final Device lamp = new Device("IotId1", "pk1", "lamp-1");
+
+    private PendingReplies.Pending call(String id, Duration window) {
+        return new PendingReplies.Pending("pk1/lamp-1/" + id, "rid-" + id, lamp, "SetColor", id, clock.millis() + window.toMillis());
+    }
+
+    @Test
+    void aKeptCallIsFoundByAnotherInstanceWithEverythingForwardingNeeds() throws Exception {
+        one.record(call("17", Duration.ofMinutes(1)));
+
+        assertThat(other.find("pk1/lamp-1/17")).isEqualTo(call("17", Duration.ofMinutes(1)));
+        assertThat(other.find("pk1/lamp-1/18")).isNull();
+        assertThat(other.keys()).containsExactly("pk1/lamp-1/17");
+    }
+
+    @Test
+    void onlyTheFirstClaimForwards() throws Exception {
+        one.record(call("17", Duration.ofMinutes(1)));
+
+        assertThat(other.claim("pk1/lamp-1/17")).isTrue();
+        assertThat(one.claim("pk1/lamp-1/17")).isFalse();
+        assertThat(one.find("pk1/lamp-1/17")).isNull();
+    }
+
+    @Test
+    void aCallWhoseWindowPassedIsNotFoundAndIsPurged() throws Exception {
+        one.record(call("17", Duration.ofSeconds(10)));
+        one.record(call("18", Duration.ofSeconds(30)));
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(other.find("pk1/lamp-1/17")).as("its window has passed").isNull();
+        assertThat(other.keys()).containsExactly("pk1/lamp-1/18");
+        assertThat(other.purgeExpired()).isEqualTo(1);
+        assertThat(one.claim("pk1/lamp-1/17")).as("purged").isFalse();
+        assertThat(one.claim("pk1/lamp-1/18")).as("still kept").isTrue();
+    }
+
+    @Test
+    void aDatabaseThatCannotAnswerLetsTheReplyBeForwarded() {
+        JdbcDataSource gone = new JdbcDataSource();
+        gone.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";IFEXISTS=TRUE");
+
+        assertThat(new PendingReplies(gone, clock).claim("pk1/lamp-1/17")).as("better twice than never").isTrue();
+    }
+}
