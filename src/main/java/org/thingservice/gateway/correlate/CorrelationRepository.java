@@ -1,12 +1,10 @@
 package org.thingservice.gateway.correlate;
 
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.support.DefaultExchange;
@@ -17,11 +15,12 @@ import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 
 /**
- * The correlation aggregator's repository: groups in memory while this instance waits for their reply, and the
- * async calls kept in {@link PendingReplies} behind them. A reply that finds no group in memory (after a restart,
- * or for an async call another instance made) gets the kept call back as its request half, so it is still
- * forwarded; on start the aggregator re-arms the timeouts of every kept call from {@link #getKeys()}.
- * The aggregator reads this under its lock, so the database is read only when memory has nothing.
+ * The correlation aggregator's repository: its groups, in memory, and the async calls kept in {@link PendingReplies}
+ * behind them. An async reply that finds no group in memory (after a restart, or for a call another instance made)
+ * gets the kept call back as its request half by {@link #restore}, a step of the reply route, so that it is still
+ * forwarded. The database is read there, in the reply's thread, and never by the aggregator itself: the aggregator
+ * reads its repository under one lock that every request and reply takes, and a request half always starts a group
+ * that memory does not have yet.
  */
 public final class CorrelationRepository extends ServiceSupport implements AggregationRepository {
 
@@ -40,8 +39,39 @@ public final class CorrelationRepository extends ServiceSupport implements Aggre
     protected void doStart() throws Exception {
         int purged = pending.purgeExpired();
         if (purged > 0) {
-            LOG.info("Deleted {} async call(s) whose reply window passed while no gateway was running", purged);
+            LOG.info("Deleted {} async call(s) whose reply window passed while their gateway was not running", purged);
         }
+    }
+
+    /**
+     * Before an async reply joins the aggregator: when no group in memory waits for it, the call kept in the
+     * database (if its window is still open) becomes the group it joins, and the reply completes it at once.
+     */
+    public void restore(Exchange reply) {
+        String key = reply.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
+        CamelContext context = reply.getContext();
+        if (memory.get(context, key) != null) {
+            return;
+        }
+        PendingReplies.Pending call;
+        try {
+            call = pending.find(key);
+        } catch (SQLException e) {
+            // the reply then finds nobody waiting for it: counted and logged by the correlator
+            LOG.warn("Cannot look up the async call awaiting reply {} ({})", key, e.getMessage());
+            return;
+        }
+        if (call == null) {
+            return;
+        }
+        Exchange group = new DefaultExchange(context);
+        group.setProperty(Exchanges.INVOCATION, Invocation.awaitingForward(call.requestId(), call.device(), call.identifier(), call.messageId()));
+        group.setProperty(RESTORED, true);
+        group.setProperty(ExchangePropertyKey.AGGREGATED_SIZE, 1); // one half in: the reply completes it (completionSize 2)
+        group.getMessage().setHeader(Exchanges.CORRELATION_KEY, key);
+        group.getMessage().setHeader(Exchanges.REPLY_TIMEOUT, Math.max(1, call.expiresAt() - pending.now()));
+        // a duplicate reply restoring the same call at the same time is harmless: only one of them claims the row
+        memory.add(context, key, group);
     }
 
     @Override
@@ -51,8 +81,7 @@ public final class CorrelationRepository extends ServiceSupport implements Aggre
 
     @Override
     public Exchange get(CamelContext context, String key) {
-        Exchange group = memory.get(context, key);
-        return group != null ? group : restore(context, key);
+        return memory.get(context, key);
     }
 
     @Override
@@ -67,36 +96,6 @@ public final class CorrelationRepository extends ServiceSupport implements Aggre
 
     @Override
     public Set<String> getKeys() {
-        Set<String> keys = new HashSet<>(memory.getKeys());
-        try {
-            keys.addAll(pending.keys());
-        } catch (SQLException e) {
-            throw new RuntimeCamelException("Cannot read the async calls awaiting their reply", e);
-        }
-        return keys;
-    }
-
-    /** The request half of a kept async call, as the aggregator would have held it, with the time it has left. */
-    private Exchange restore(CamelContext context, String key) {
-        PendingReplies.Pending call;
-        try {
-            call = pending.find(key);
-        } catch (SQLException e) {
-            // the reply is then treated as one nobody waits for: counted and logged by the correlator
-            LOG.warn("Cannot look up the async call awaiting reply {} ({})", key, e.getMessage());
-            return null;
-        }
-        if (call == null) {
-            return null;
-        }
-        Exchange group = new DefaultExchange(context);
-        long left = Math.max(1, call.expiresAt() - pending.now());
-        group.setProperty(Exchanges.INVOCATION, Invocation.awaitingForward(call.requestId(), call.device(), call.identifier(), call.messageId()));
-        group.setProperty(RESTORED, true);
-        group.setProperty(ExchangePropertyKey.AGGREGATED_SIZE, 1);
-        group.setProperty(ExchangePropertyKey.AGGREGATED_TIMEOUT, left);
-        group.getMessage().setHeader(Exchanges.CORRELATION_KEY, key);
-        group.getMessage().setHeader(Exchanges.REPLY_TIMEOUT, left);
-        return group;
+        return memory.getKeys();
     }
 }

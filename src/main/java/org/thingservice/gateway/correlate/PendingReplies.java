@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -85,21 +83,6 @@ public final class PendingReplies {
         }
     }
 
-    /** The keys of every call still awaiting its reply, whichever instance made it. */
-    public Set<String> keys() throws SQLException {
-        Set<String> keys = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT correlation_key FROM pending_reply WHERE expires_at > ?")) {
-            select.setLong(1, clock.millis());
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
-        }
-        return keys;
-    }
-
     /**
      * Ends the wait for this reply. True for the one caller that ended it, who forwards the reply: another instance
      * (or an earlier completion) that got there first has forwarded it already. A database that cannot answer
@@ -113,6 +96,21 @@ public final class PendingReplies {
         } catch (SQLException e) {
             LOG.warn("Could not mark the async reply {} as handled ({}); it is forwarded anyway", key, e.getMessage());
             return true;
+        }
+    }
+
+    /**
+     * The call timed out: its row goes, and with it any whose window has passed (left by an instance that stopped
+     * while it waited). A failure is only logged: find() ignores rows past their window anyway.
+     */
+    public void forget(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM pending_reply WHERE correlation_key = ? OR expires_at <= ?")) {
+            delete.setString(1, key);
+            delete.setLong(2, clock.millis());
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("Could not delete the timed-out async call {} ({})", key, e.getMessage());
         }
     }
 

@@ -51,8 +51,8 @@ public final class ReplyCorrelator implements AggregationStrategy {
 
     /**
      * The aggregator finds timed-out groups while holding its lock, and completes them in that thread
-     * (routes/replies.yaml): timeouts takes their answers to another thread, so that a source's reply steps never
-     * run under the lock that every request and reply has to take.
+     * (routes/replies.yaml): timeouts takes their answers (and the database's part) to another thread, so that
+     * neither a source's reply steps nor a database round trip run under the lock that every request and reply takes.
      */
     public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, Executor timeouts) {
         this.codec = codec;
@@ -90,15 +90,20 @@ public final class ReplyCorrelator implements AggregationStrategy {
         }
         remember(key, reply != null);
         boolean async = !invocation.service().sync();
-        // an async call's kept row is done with either way; only the one who deletes it forwards the reply
-        boolean forward = async && pending.claim(key) && reply != null;
         if (reply == null) {
             ApiException timeout = ApiException.business(ErrorCodes.TIMEOUT,
                     "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
                             + invocation.messageId() + "); it may be offline or busy.");
-            timeouts.execute(() -> invocation.reply().completeExceptionally(timeout));
+            timeouts.execute(() -> {
+                if (async) {
+                    pending.forget(key);
+                }
+                invocation.reply().completeExceptionally(timeout);
+            });
             return;
         }
+        // only the one who deletes an async call's kept row forwards its reply
+        boolean forward = async && pending.claim(key);
         invocation.reply().complete(reply);
         if (!forward) {
             if (async) {
