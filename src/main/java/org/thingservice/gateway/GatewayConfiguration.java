@@ -145,7 +145,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("gatewayMetrics", metrics);
         registry.bind("responses", new Responses(metrics));
         // /observe/health is DOWN when a call could not succeed, not only when Camel itself is down
-        registry.bind("mqttHealthCheck", new MqttHealthCheck());
+        registry.bind("mqttHealthCheck", new MqttHealthCheck(publisher));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         registry.bind("processedRequests", new ProcessedRequests(database));
         registry.bind("kafkaRequestReader", new KafkaRequestReader());

@@ -49,7 +49,7 @@ public final class RequestPublisher extends AsyncProcessorSupport {
     private final long timeoutMillis;
     /** publishes in the order they were sent: with one timeout for all, also in the order they expire */
     private final Queue<Publish> inFlight = new ConcurrentLinkedQueue<>();
-    private MqttAsyncClient client;
+    private volatile MqttAsyncClient client;
     private PublishGate gate;
     private ScheduledExecutorService sweeper;
 
@@ -82,6 +82,11 @@ public final class RequestPublisher extends AsyncProcessorSupport {
         } catch (MqttException | RuntimeException e) {
             return publish.end(e, true);
         }
+    }
+
+    /** For the health check: whether requests can reach the broker now. */
+    public boolean isConnected() {
+        return client != null && client.isConnected();
     }
 
     @Override

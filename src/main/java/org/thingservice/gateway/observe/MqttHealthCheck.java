@@ -7,22 +7,30 @@ import org.apache.camel.Route;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.thingservice.gateway.mqtt.RequestPublisher;
 
 /**
  * DOWN while the MQTT broker is unreachable: Camel's own checks stay UP then (its routes still run), yet no call
  * can reach a device. Every route that subscribes (device replies, simulated devices) has its own MQTT client; a
- * broker outage disconnects them all, and Paho reconnects them when it is back.
+ * broker outage disconnects them all, and Paho reconnects them when it is back. The requests go out through a
+ * client of their own (RequestPublisher), checked too.
  */
 public final class MqttHealthCheck extends AbstractHealthCheck {
 
-    public MqttHealthCheck() {
+    private final RequestPublisher publisher;
+
+    public MqttHealthCheck(RequestPublisher publisher) {
         super("gateway", "mqtt");
+        this.publisher = publisher;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> disconnected = new ArrayList<>();
-        int clients = 0;
+        int clients = 1;
+        if (!publisher.isConnected()) {
+            disconnected.add("request-publisher");
+        }
         for (Route route : getCamelContext().getRoutes()) {
             if (route.getConsumer() instanceof PahoMqtt5Consumer consumer) {
                 clients++;
