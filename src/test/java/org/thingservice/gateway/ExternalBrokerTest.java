@@ -17,11 +17,13 @@ class ExternalBrokerTest extends MosquittoGatewayTestSupport {
 
     private static final Duration OUTAGE = Duration.ofSeconds(3);
     private static final Duration RECOVERY_BUDGET = Duration.ofSeconds(20);
+    private static final long PUBLISH_TIMEOUT_MS = 2000;
 
     @Override
     protected Map<String, String> brokerSettings() {
         // these tests are about the broker: unsigned calls, as a loopback-only gateway may take them
-        return Map.of("gateway.simulator.enabled", "true", "gateway.auth.enabled", "false");
+        return Map.of("gateway.simulator.enabled", "true", "gateway.auth.enabled", "false",
+                "gateway.mqtt.publish-timeout", Long.toString(PUBLISH_TIMEOUT_MS));
     }
 
     @Test
@@ -108,6 +110,33 @@ class ExternalBrokerTest extends MosquittoGatewayTestSupport {
         try (MqttSpy spy = new MqttSpy(brokerUrl(), "/" + PK + "/#")) {
             assertThat(callSetColor(spy)).isNotEmpty();
         }
+    }
+
+    @Test
+    void aBrokerThatHangsFailsTheCallAfterThePublishTimeout() throws Exception {
+        assertThat(json(get(blink("lamp-1", "{\"param1\":1}"))).path("Success").asBoolean()).as("before the broker hangs").isTrue();
+
+        mosquitto().freeze();
+        try {
+            long start = System.nanoTime();
+            JsonNode body = json(get(blink("lamp-1", "{\"param1\":1}")));
+            long failMillis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("Broker frozen: the call failed after %d ms (publish timeout %d ms)%n", failMillis, PUBLISH_TIMEOUT_MS);
+
+            // the connection is open and took the request: only the missing PUBACK tells, and the call does not
+            // wait for its 8 s reply timeout, nor for the keep-alive to notice the broker
+            assertThat(body.path("Code").asText()).as(body.toString()).isEqualTo(ErrorCodes.PUBLISH_FAILED);
+            assertThat(body.path("ErrorMessage").asText()).contains("did not acknowledge");
+            assertThat(failMillis).isBetween(PUBLISH_TIMEOUT_MS - 100, 6000L);
+        } finally {
+            mosquitto().thaw();
+        }
+        JsonNode after = null;
+        for (int tries = 0; tries < 40 && (after == null || !after.path("Success").asBoolean()); tries++) {
+            after = json(get(blink("lamp-1", "{\"param1\":2}")));
+            Thread.sleep(after.path("Success").asBoolean() ? 0 : 250);
+        }
+        assertThat(after.path("Success").asBoolean()).as("calls succeed once the broker answers again: " + after).isTrue();
     }
 
     private static Map<String, String> blink(String device, String args) {

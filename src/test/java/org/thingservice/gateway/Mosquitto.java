@@ -182,6 +182,32 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): its connections stay open and take what is written to them, but nothing is
+     * answered, as with a broker that hangs. {@link #thaw()} lets it go on.
+     */
+    public synchronized void freeze() {
+        signal("-STOP");
+    }
+
+    public synchronized void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {
