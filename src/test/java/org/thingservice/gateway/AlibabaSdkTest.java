@@ -104,7 +104,7 @@ class AlibabaSdkTest extends GatewayTestSupport {
         assertThat(body.path("Success").asBoolean()).isTrue();
         assertThat(body.path("Data").path("MessageId").asText()).matches("[0-9]+");
         assertThat(body.path("Data").has("Result")).isFalse();
-        MqttSpy.Message request = spy.await("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy.awaitExactly("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("id").asText()).isEqualTo(body.path("Data").path("MessageId").asText());
     }

@@ -170,7 +170,7 @@ class DeviceManagementHttpTest extends GatewayTestSupport {
 
         assertThat(module.path("Success").asBoolean()).as(module.toString()).isTrue();
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
-        assertThat(spy.await("/sys/a1Door000001/door-1/thing/service/door:Open", Duration.ofSeconds(5))).isNotNull();
+        assertThat(spy.awaitExactly("/sys/a1Door000001/door-1/thing/service/door:Open", Duration.ofSeconds(5))).isNotNull();
     }
 
     @Test

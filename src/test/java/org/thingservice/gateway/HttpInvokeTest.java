@@ -111,7 +111,7 @@ class HttpInvokeTest extends GatewayTestSupport {
         assertThat(body.path("Success").asBoolean()).isTrue();
         assertThat(body.path("Data").has("Result")).isFalse();
         String messageId = body.path("Data").path("MessageId").asText();
-        MqttSpy.Message request = spy.await("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy.awaitExactly("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("method").asText()).isEqualTo("thing.service.SetColor");
 

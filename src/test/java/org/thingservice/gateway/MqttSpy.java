@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -58,10 +59,19 @@ public final class MqttSpy implements AutoCloseable {
 
     /** Waits until a message on a topic with this prefix arrived, or the time is up. */
     public Message await(String topicPrefix, Duration timeout) throws InterruptedException {
+        return await(m -> m.topic().startsWith(topicPrefix), timeout);
+    }
+
+    /** Waits until a message on exactly this topic arrived (not on .../Reset_reply for .../Reset), or the time is up. */
+    public Message awaitExactly(String topic, Duration timeout) throws InterruptedException {
+        return await(m -> m.topic().equals(topic), timeout);
+    }
+
+    private Message await(Predicate<Message> wanted, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             for (Message m : received) {
-                if (m.topic().startsWith(topicPrefix)) {
+                if (wanted.test(m)) {
                     return m;
                 }
             }

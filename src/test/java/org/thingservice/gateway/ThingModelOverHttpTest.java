@@ -98,7 +98,7 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
 
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
         assertThat(body.path("Data").has("Result")).isFalse();
-        MqttSpy.Message request = spy.await("/sys/" + GREENHOUSE + "/gh-1/thing/service/irrigation:Drain", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy.awaitExactly("/sys/" + GREENHOUSE + "/gh-1/thing/service/irrigation:Drain", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("method").asText()).isEqualTo("thing.service.irrigation:Drain");
         MqttSpy.Message forwarded = spy.await("/" + GREENHOUSE + "/gh-1/thing/downlink/reply/message", Duration.ofSeconds(5));
@@ -132,7 +132,7 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
 
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
         assertThat(body.path("Data").has("Result")).as("async: no Result").isFalse();
-        MqttSpy.Message request = spy.await("/sys/a1FreeSens01/free-1/thing/service/Reset", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy.awaitExactly("/sys/a1FreeSens01/free-1/thing/service/Reset", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("params").path("Level").asInt()).isEqualTo(7);
         assertThat(spy.received()).noneMatch(m -> m.topic().contains("/rrpc/"));

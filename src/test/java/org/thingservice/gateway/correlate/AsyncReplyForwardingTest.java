@@ -50,7 +50,7 @@ class AsyncReplyForwardingTest {
             String messageId;
             try {
                 messageId = callSetColor(first, "before-restart");
-                assertThat(device.await("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(10)))
+                assertThat(device.awaitExactly("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(10)))
                         .as("the request reached the device").isNotNull();
             } finally {
                 first.stop();
