@@ -51,11 +51,14 @@ public final class Responses {
         LOG.info("{} {} source={} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action),
                 invocation != null ? invocation : "RequestId=" + requestId, source, error.code(), millis, caller(exchange),
                 RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
-        metrics.invocation(source, false, error.code(), millis);
+        boolean invocationCall = HttpRequestReader.ACTION.equals(action);
+        if (invocationCall) { // the invocation meters count service calls, not device management
+            metrics.invocation(source, false, error.code(), millis);
+        }
         if (!error.isBusiness()) {
             return new ErrorResponse(requestId, error.code(), error.getMessage());
         }
-        return HttpRequestReader.ACTION.equals(action)
+        return invocationCall
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())
                 : ActionResponse.failure(action, requestId, error.code(), error.getMessage());
     }

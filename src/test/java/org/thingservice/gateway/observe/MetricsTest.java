@@ -28,6 +28,9 @@ class MetricsTest extends GatewayTestSupport {
             assertThat(json(get(blink("lamp-1"))).path("Success").asBoolean()).isTrue();
         }
         get(blink("nobody"));
+        // a device-management action that fails the same way is no invocation
+        assertThat(json(get(params("Action", "QueryDeviceDetail", "ProductKey", PK, "DeviceName", "nobody"))).path("Code").asText())
+                .isEqualTo("iot.device.NotExistedDevice");
         get(invoke("ProductKey", PK, "DeviceName", "lamp-silent", "Identifier", "Blink", "Args", "{\"param1\":1}", "Timeout", "300"));
         // a reply nobody waits for, as a confused device would send it
         try (MqttSpy device = new MqttSpy(brokerUrl(), "/nothing")) {
