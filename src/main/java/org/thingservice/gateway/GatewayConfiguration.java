@@ -49,6 +49,7 @@ import org.thingservice.gateway.observe.DatabaseHealthCheck;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.observe.MqttHealthCheck;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.registry.GatewayInstances;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.kafka.KafkaOffsets;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
@@ -113,7 +114,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         DeviceRegistry devices = new DeviceRegistry(database, Long.parseLong(required(properties, "gateway.registry.cache-ttl")));
         RegistrySeed.load(context, required(properties, "gateway.registry.seed"), devices);
 
-        MessageIds messageIds = new MessageIds();
+        // the instances sharing the database, for this one's MessageId prefix and to know the others' replies
+        GatewayInstances instances = GatewayInstances.join(database, Clock.systemUTC());
+        context.addService(instances);
+        registry.bind("gatewayInstances", instances);
+        MessageIds messageIds = new MessageIds(instances.prefix());
         AlinkCodec codec = new AlinkCodec(messageIds, Long.parseLong(required(properties, "gateway.invoke.async-reply-window")));
         registry.bind("deviceRegistry", devices);
         registry.bind("alinkCodec", codec);
@@ -135,7 +140,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         PendingReplies pendingReplies = new PendingReplies(database, Clock.systemUTC());
         registry.bind("pendingReplies", pendingReplies);
         registry.bind("correlationRepository", new CorrelationRepository(pendingReplies));
-        ReplyCorrelator correlator = new ReplyCorrelator(codec, pendingReplies,
+        ReplyCorrelator correlator = new ReplyCorrelator(codec, pendingReplies, instances,
                 context.getExecutorServiceManager().newDefaultThreadPool(ReplyCorrelator.class, "CallTimeouts"));
         registry.bind("replyCorrelator", correlator);
         // the correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml)

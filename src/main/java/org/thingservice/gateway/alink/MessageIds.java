@@ -4,24 +4,44 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Alink message ids: numeric strings in 0..4294967295, as the protocol requires. A counter gives every request a
- * different id until 2^32 calls later, far beyond any request still in flight; it starts at a random point so that
- * gateway instances sharing a broker rarely pick the same ids.
+ * Alink message ids: numeric strings in 0..4294967295, as the protocol requires. The top 12 bits are the instance's
+ * prefix (see GatewayInstances), the low 20 bits a counter: every request of an instance gets a different id until
+ * 2^20 (about a million) requests later, far beyond any request still in flight, and instances sharing a broker
+ * never pick the same ids and can tell each other's replies apart.
  */
 public final class MessageIds {
 
-    private static final long RANGE = 1L << 32;
+    public static final int PREFIXES = 1 << 12;
+    private static final int COUNTER_BITS = 20;
+    private static final long COUNTER_MASK = (1L << COUNTER_BITS) - 1;
+
+    private final long prefix;
     private final AtomicLong next;
 
-    public MessageIds() {
-        this(ThreadLocalRandom.current().nextLong(RANGE));
+    public MessageIds(int prefix) {
+        this(prefix, ThreadLocalRandom.current().nextLong(1L << COUNTER_BITS));
     }
 
-    MessageIds(long start) {
+    MessageIds(int prefix, long start) {
+        if (prefix < 0 || prefix >= PREFIXES) {
+            throw new IllegalArgumentException("prefix " + prefix + " is not in 0.." + (PREFIXES - 1));
+        }
+        this.prefix = (long) prefix << COUNTER_BITS;
         next = new AtomicLong(start);
     }
 
     public String next() {
-        return Long.toString(Math.floorMod(next.getAndIncrement(), RANGE));
+        return Long.toString(prefix | (next.getAndIncrement() & COUNTER_MASK));
+    }
+
+    /** The prefix of the instance that made this id; -1 for anything that is not an Alink id. */
+    public static int prefixOf(String id) {
+        long value;
+        try {
+            value = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        return value < 0 || value > 0xFFFF_FFFFL ? -1 : (int) (value >>> COUNTER_BITS);
     }
 }

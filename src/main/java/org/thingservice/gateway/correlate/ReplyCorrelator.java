@@ -9,10 +9,12 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 import org.thingservice.gateway.alink.AlinkCodec;
+import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
+import org.thingservice.gateway.registry.GatewayInstances;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +38,13 @@ public final class ReplyCorrelator implements AggregationStrategy {
 
     private final AlinkCodec codec;
     private final PendingReplies pending;
+    private final GatewayInstances instances;
     /** where timed-out calls are answered (see the constructor) */
     private final Executor timeouts;
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
+    private final AtomicLong otherInstance = new AtomicLong();
     /** keys of recently finished requests and how they ended, to tell a late reply from a duplicate or a stray one */
     private final Map<String, Boolean> answered = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -54,9 +58,10 @@ public final class ReplyCorrelator implements AggregationStrategy {
      * (routes/replies.yaml): timeouts takes their answers (and the database's part) to another thread, so that
      * neither a source's reply steps nor a database round trip run under the lock that every request and reply takes.
      */
-    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, Executor timeouts) {
+    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, GatewayInstances instances, Executor timeouts) {
         this.codec = codec;
         this.pending = pending;
+        this.instances = instances;
         this.timeouts = timeouts;
     }
 
@@ -134,6 +139,12 @@ public final class ReplyCorrelator implements AggregationStrategy {
         synchronized (answered) {
             wasAnswered = answered.get(key);
         }
+        if (wasAnswered == null && instances.isAnotherInstance(MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1)))) {
+            // every instance receives every reply: this one is for a call of another instance sharing the database
+            otherInstance.incrementAndGet();
+            LOG.debug("Device reply {} is for another gateway instance's call", key);
+            return;
+        }
         String kind;
         if (wasAnswered == null) {
             unknown.incrementAndGet();
@@ -164,5 +175,9 @@ public final class ReplyCorrelator implements AggregationStrategy {
 
     public long unknownReplies() {
         return unknown.get();
+    }
+
+    public long otherInstanceReplies() {
+        return otherInstance.get();
     }
 }

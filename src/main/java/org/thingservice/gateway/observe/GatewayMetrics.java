@@ -45,6 +45,8 @@ public final class GatewayMetrics {
                 .description("device replies no call was waiting for").register(registry);
         FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::unknownReplies).tag("kind", "unknown")
                 .description("device replies no call was waiting for").register(registry);
+        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::otherInstanceReplies).tag("kind", "other-instance")
+                .description("device replies no call was waiting for").register(registry);
         this.fileLines = Counter.builder("gateway.file.lines").description("batch-file lines answered").register(registry);
         this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records processed and committed")
                 .register(registry);

@@ -26,6 +26,7 @@ import org.thingservice.gateway.FreePorts;
 import org.thingservice.gateway.InProcessGateway;
 import org.thingservice.gateway.MqttSpy;
 import org.thingservice.gateway.Postgres;
+import org.thingservice.gateway.registry.GatewayInstances;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 
 /**
@@ -58,7 +59,7 @@ class AsyncReplyForwardingTest {
 
             Main second = InProcessGateway.start(settings);
             try {
-                ReplyCorrelator correlator = second.getCamelContext().getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
+                ReplyCorrelator correlator = correlator(second);
                 reply(device, messageId);
                 MqttSpy.Message forwarded = device.await(FORWARDS, Duration.ofSeconds(10));
                 assertThat(forwarded).as("the reply was forwarded by the restarted gateway").isNotNull();
@@ -114,6 +115,8 @@ class AsyncReplyForwardingTest {
                         m -> text(m.payload(), "messageId"), Collectors.counting()));
                 assertThat(forwardsPerCall.keySet()).as("every reply forwarded").containsExactlyInAnyOrderElementsOf(messageIds);
                 assertThat(forwardsPerCall.values()).as("none forwarded twice").allMatch(n -> n == 1);
+                assertThat(correlator(one).unknownReplies() + correlator(other).unknownReplies())
+                        .as("a reply for the other instance is not unknown").isZero();
             } finally {
                 other.stop();
                 one.stop();
@@ -121,6 +124,62 @@ class AsyncReplyForwardingTest {
         } finally {
             mqtt.stop();
         }
+    }
+
+    @Test
+    void aReplyToAnotherInstancesCallIsToldApartFromOneNobodyWaitsFor() throws Exception {
+        int calls = 10;
+        EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
+        mqtt.start();
+        try {
+            // two instances on one database (in this JVM, one H2 file can be shared); one runs the simulated devices
+            Properties settings = settings(mqtt, "jdbc:h2:file:" + Files.createTempDirectory("tsg-two-instances").resolve("registry"));
+            Properties withDevices = new Properties();
+            withDevices.putAll(settings);
+            withDevices.setProperty("gateway.simulator.enabled", "true");
+            Main one = InProcessGateway.start(withDevices);
+            Main other = InProcessGateway.start(settings);
+            try {
+                ReplyCorrelator correlator = correlator(one);
+                for (int i = 0; i < calls; i++) {
+                    assertThat(text(call(other, "Blink", "{\"param1\":1}"), "Success")).isEqualTo("true");
+                }
+                // one receives each of those replies too, and knows other's MessageIds
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (correlator.otherInstanceReplies() < calls && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(correlator.otherInstanceReplies()).as("replies to other's calls").isEqualTo(calls);
+                assertThat(correlator.unknownReplies()).isZero();
+
+                // a reply that no instance is waiting for is still unknown
+                int nobodys = 0;
+                while (nobodys == prefix(one) || nobodys == prefix(other)) {
+                    nobodys++;
+                }
+                try (MqttSpy device = new MqttSpy(mqtt.url(), "/nothing")) {
+                    device.publish("/sys/" + PK + "/lamp-1/rrpc/response/" + (((long) nobodys << 20) + 1), "{\"code\":200}");
+                }
+                end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (correlator.unknownReplies() == 0 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(correlator.unknownReplies()).isEqualTo(1);
+            } finally {
+                other.stop();
+                one.stop();
+            }
+        } finally {
+            mqtt.stop();
+        }
+    }
+
+    private static int prefix(Main gateway) {
+        return gateway.getCamelContext().getRegistry().lookupByNameAndType("gatewayInstances", GatewayInstances.class).prefix();
+    }
+
+    private static ReplyCorrelator correlator(Main gateway) {
+        return gateway.getCamelContext().getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
     }
 
     private static Properties settings(EmbeddedBroker mqtt, String registryUrl) {
@@ -134,16 +193,20 @@ class AsyncReplyForwardingTest {
 
     /** An async SetColor call to lamp-1 over HTTP; returns its MessageId. */
     private String callSetColor(Main gateway, String label) throws Exception {
+        String body = call(gateway, "SetColor", "{\"color\":1,\"label\":\"" + label + "\"}");
+        assertThat(text(body, "Success")).as(body).isEqualTo("true");
+        return JSON.readTree(body).path("Data").path("MessageId").asText();
+    }
+
+    /** A call of this service of lamp-1 over HTTP; returns the answer. */
+    private String call(Main gateway, String identifier, String args) throws Exception {
         String port = gateway.getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow();
         Map<String, String> params = new HashMap<>(Map.of("Action", "InvokeThingService", "ProductKey", PK, "DeviceName", "lamp-1",
-                "Identifier", "SetColor", "Args", "{\"color\":1,\"label\":\"" + label + "\"}"));
+                "Identifier", identifier, "Args", args));
         String query = params.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?" + query))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode body = JSON.readTree(response.body());
-        assertThat(body.path("Success").asBoolean()).as(response.body()).isTrue();
-        return body.path("Data").path("MessageId").asText();
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?" + query))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static void reply(MqttSpy device, String messageId) throws Exception {

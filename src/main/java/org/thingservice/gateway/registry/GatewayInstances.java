@@ -1,0 +1,176 @@
+package org.thingservice.gateway.registry;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.alink.MessageIds;
+
+/**
+ * The gateway instances sharing the database (table gateway_instance), each with its own MessageId prefix. Every
+ * instance subscribes to every device reply (the Alink reply topics are fixed), so each receives the replies to the
+ * others' calls too; knowing their prefixes, it can tell such a reply from one that nobody is waiting for.
+ */
+public final class GatewayInstances extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayInstances.class);
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /** an instance not seen for this long has stopped or crashed: its prefix is free again */
+    static final Duration STALE = HEARTBEAT.multipliedBy(3);
+    /** how often an id with a prefix not (yet) known sends us to the database to look for a new instance */
+    private static final long LOOKUP_MILLIS = 1000;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final int prefix;
+    private volatile Set<Integer> others = Set.of();
+    private volatile long lookedUpAt = Long.MIN_VALUE;
+    private ScheduledExecutorService heartbeat;
+
+    private GatewayInstances(DataSource dataSource, Clock clock, int prefix) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.prefix = prefix;
+    }
+
+    /** Joins the instances sharing this database under a MessageId prefix no running instance has. */
+    public static GatewayInstances join(DataSource dataSource, Clock clock) throws SQLException {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(MessageIds.PREFIXES);
+            if (claim(dataSource, clock, candidate)) {
+                GatewayInstances instances = new GatewayInstances(dataSource, clock, candidate);
+                instances.lookUp();
+                LOG.info("MessageId prefix {} ({} other gateway instance(s) on this database)", candidate, instances.others.size());
+                return instances;
+            }
+        }
+        throw new IllegalStateException("No free MessageId prefix in 64 attempts: are thousands of gateway instances sharing this database?");
+    }
+
+    /** Takes this prefix if it is free, or if its instance has not been seen for STALE. */
+    static boolean claim(DataSource dataSource, Clock clock, int prefix) throws SQLException {
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO gateway_instance (id_prefix, started_at, seen_at) VALUES (?, ?, ?)")) {
+                insert.setInt(1, prefix);
+                insert.setLong(2, now);
+                insert.setLong(3, now);
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) { // 23xxx: the prefix is taken
+                    throw e;
+                }
+            }
+            try (PreparedStatement takeOver = c.prepareStatement(
+                    "UPDATE gateway_instance SET started_at = ?, seen_at = ? WHERE id_prefix = ? AND seen_at < ?")) {
+                takeOver.setLong(1, now);
+                takeOver.setLong(2, now);
+                takeOver.setInt(3, prefix);
+                takeOver.setLong(4, now - STALE.toMillis());
+                return takeOver.executeUpdate() == 1;
+            }
+        }
+    }
+
+    public int prefix() {
+        return prefix;
+    }
+
+    /**
+     * Whether this MessageId prefix is another running instance's. A prefix not known yet is looked up in the
+     * database (at most once a second), so an instance that has just started is known from its first reply on.
+     */
+    public boolean isAnotherInstance(int idPrefix) {
+        if (idPrefix < 0 || idPrefix == prefix) {
+            return false;
+        }
+        if (others.contains(idPrefix)) {
+            return true;
+        }
+        if (clock.millis() - lookedUpAt >= LOOKUP_MILLIS) {
+            try {
+                lookUp();
+            } catch (SQLException e) {
+                LOG.debug("Cannot read the gateway instances ({})", e.getMessage());
+            }
+        }
+        return others.contains(idPrefix);
+    }
+
+    /** The prefixes of the other instances seen within STALE. */
+    private void lookUp() throws SQLException {
+        long now = clock.millis();
+        lookedUpAt = now;
+        Set<Integer> seen = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT id_prefix FROM gateway_instance WHERE seen_at >= ? AND id_prefix <> ?")) {
+            select.setLong(1, now - STALE.toMillis());
+            select.setInt(2, prefix);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    seen.add(rs.getInt(1));
+                }
+            }
+        }
+        others = Set.copyOf(seen);
+    }
+
+    /** Tells the others this instance still runs (or takes its prefix back, after a pause long enough to lose it). */
+    void beat() throws SQLException {
+        int updated;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE gateway_instance SET seen_at = ? WHERE id_prefix = ?")) {
+            update.setLong(1, clock.millis());
+            update.setInt(2, prefix);
+            updated = update.executeUpdate();
+        }
+        if (updated == 0 && !claim(dataSource, clock, prefix)) {
+            LOG.warn("MessageId prefix {} was taken by another gateway instance while this one was not seen for {}; "
+                    + "replies to the two cannot be told apart until one restarts", prefix, STALE);
+        }
+        lookUp();
+    }
+
+    @Override
+    protected void doStart() {
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "GatewayInstances heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                beat();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Cannot tell the other gateway instances this one runs ({})", e.getMessage());
+            }
+        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM gateway_instance WHERE id_prefix = ?")) {
+            delete.setInt(1, prefix);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            LOG.debug("Could not leave the gateway instances ({}); the prefix is free again after {}", e.getMessage(), STALE);
+        }
+    }
+}
