@@ -240,15 +240,24 @@ class CallerAuthenticationTest extends GatewayTestSupport {
     }
 
     @Test
-    void aV3CallWithAFormBodyIsRefusedWithAClearMessage() throws Exception {
-        HttpRequest.Builder request = v3Builder(KEY, UUID.randomUUID().toString(), "POST",
-                "Timeout=5000".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(request.header("Content-Type", "application/x-www-form-urlencoded").build(),
-                HttpResponse.BodyHandlers.ofString());
+    void aV3CallWithAFormBodyIsServedAndItsSignatureCoversTheBody() throws Exception {
+        byte[] form = "Timeout=5000".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> served = http.send(v3Builder(KEY, UUID.randomUUID().toString(), "POST", form)
+                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+        // the same signature and x-acs-content-sha256 with another body: the body was changed on its way
+        HttpResponse<String> tampered = http.send(v3Builder(KEY, UUID.randomUUID().toString(), "POST", form)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("Timeout=6000")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> multipart = http.send(v3Builder(KEY, UUID.randomUUID().toString(), "POST", form)
+                .header("Content-Type", "multipart/form-data; boundary=x").build(), HttpResponse.BodyHandlers.ofString());
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(json(response).path("Code").asText()).isEqualTo("IncompleteSignature");
-        assertThat(json(response).path("Message").asText()).contains("query string");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(json(served).path("Success").asBoolean()).as(served.body()).isTrue();
+        assertThat(tampered.statusCode()).isEqualTo(400);
+        assertThat(json(tampered).path("Code").asText()).isEqualTo("SignatureDoesNotMatch");
+        assertThat(multipart.statusCode()).isEqualTo(400);
+        assertThat(json(multipart).path("Code").asText()).isEqualTo("IncompleteSignature");
+        assertThat(json(multipart).path("Message").asText()).contains("multipart");
     }
 
     @Test

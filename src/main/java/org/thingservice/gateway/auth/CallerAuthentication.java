@@ -1,6 +1,5 @@
 package org.thingservice.gateway.auth;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.Locale;
@@ -32,15 +31,16 @@ public final class CallerAuthentication {
         if (!headers.containsKey("host") && request.authority() != null) {
             headers.put("host", request.authority().toString()); // HTTP/2 (h2c) says :authority instead of Host
         }
-        if (SignatureVerifier.isV3(params, headers) && !request.formAttributes().isEmpty()) {
-            // Vert.x hands over a form body decoded: its exact bytes, which x-acs-content-sha256 covers, are gone
+        String type = headers.get("content-type");
+        if (SignatureVerifier.isV3(params, headers) && type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            // Vert.x takes a multipart body apart: its exact bytes, which x-acs-content-sha256 covers, are gone
             throw new ApiException(400, "IncompleteSignature",
-                    "Send the parameters of an ACS3-HMAC-SHA256 (V3) request in the query string, not in a form body.");
+                    "Send the parameters of an ACS3-HMAC-SHA256 (V3) request in the query string or a form-urlencoded body, not multipart.");
         }
         String rawQuery = request.query();
-        Object body = exchange.getMessage().getBody(); // the raw body, but for a form (then it is in params)
+        byte[] body = exchange.getMessage().getBody(byte[].class); // the raw body (its fields are in params too, for a form)
         SignatureVerifier.Result result = verifier.verify(request.method().name(), request.path(), params, headers,
-                rawQuery == null ? "" : rawQuery, body instanceof Buffer buffer ? buffer.getBytes() : new byte[0]);
+                rawQuery == null ? "" : rawQuery, body == null ? new byte[0] : body);
         if (!result.ok()) {
             throw new ApiException(result.httpStatus(), result.errorCode(), result.errorMessage());
         }

@@ -78,17 +78,17 @@ public final class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
         }
 
         /**
-         * Only the body, and not for a form (as Camel's consumer). Camel's consumer also copies every request header
-         * and query parameter into the message headers, through its header filter, on the event loop: the gateway
-         * reads the query string, the form and the headers from the request itself (HttpRequestReader,
-         * CallerAuthentication), so that was work, and headers to copy at every step, for nothing.
+         * Only the raw body: for a form too, since a V3 signature covers its exact bytes (x-acs-content-sha256), which
+         * Vert.x keeps beside the decoded fields (not for multipart, whose parts it takes apart). Camel's consumer also
+         * copies every request header and query parameter into the message headers, through its header filter, on
+         * the event loop: the gateway reads the query string, the form and the headers from the request itself
+         * (HttpRequestReader, CallerAuthentication), so that was work, and headers to copy at every step, for nothing.
          */
         @Override
         protected Future<Void> populateCamelMessage(RoutingContext ctx, Exchange exchange, Message message) {
             String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-            boolean form = type != null && (startsWithIgnoreCase(type, "application/x-www-form-urlencoded")
-                    || startsWithIgnoreCase(type, "multipart/form-data"));
-            if (!form && ctx.body() != null && ctx.body().buffer() != null) {
+            boolean multipart = type != null && startsWithIgnoreCase(type, "multipart/form-data");
+            if (!multipart && ctx.body() != null && ctx.body().buffer() != null) {
                 message.setBody(ctx.body().buffer());
             }
             return Future.succeededFuture();
