@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * stopped and started again on the same port (a broker outage), and it never outlives the JVM: close() it, and a
  * shutdown hook kills it should a test end without doing so.
  */
-public final class Mosquitto implements AutoCloseable {
+public final class Mosquitto extends ThrowawayServer {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
@@ -24,22 +23,17 @@ public final class Mosquitto implements AutoCloseable {
 
     private final Path binary;
     private final int port;
-    private final Path home;
     private final Path config;
-    private final Path log;
-    private final Thread shutdownHook = new Thread(this::killAndDeleteFiles, "mosquitto-shutdown-hook");
     private volatile Process process;
 
     private final boolean tls;
 
     private Mosquitto(Path binary, String user, String password) throws IOException {
+        super("mosquitto");
         this.binary = binary;
         this.port = FreePorts.next();
-        this.home = Files.createTempDirectory("tsg-mosquitto");
         this.config = home.resolve("mosquitto.conf");
-        this.log = home.resolve("mosquitto.log");
         this.tls = user != null;
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         // started as root, mosquitto would become the user "mosquitto", who cannot read the files in our temp folder
         String security = "user " + System.getProperty("user.name") + "\nallow_anonymous true\n";
         if (tls) {
@@ -209,33 +203,8 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            killAndDeleteFiles();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: nothing left to unregister
-            }
-        }
-    }
-
-    /** What mosquitto logged so far: the first thing to read when a test against it fails. */
-    public String logText() {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(could not read " + log + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private void killAndDeleteFiles() {
-        try {
-            kill();
-        } finally {
-            deleteQuietly(home);
-        }
+    protected void shutDown() {
+        kill();
     }
 
     private void kill() {
@@ -273,14 +242,4 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
-    }
 }

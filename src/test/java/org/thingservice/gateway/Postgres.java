@@ -2,12 +2,10 @@ package org.thingservice.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,31 +15,26 @@ import java.util.concurrent.TimeUnit;
  * same port (a database outage), and it never outlives the JVM: close() it, and a shutdown hook stops it should a
  * test end without doing so. initdb refuses to run as root: as root, the server runs as the postgres user.
  */
-public final class Postgres implements AutoCloseable {
+public final class Postgres extends ThrowawayServer {
 
     public static final String USER = "gateway";
     private static final long TIMEOUT_SECONDS = 60;
 
     private final Path bin;
     private final int port;
-    private final Path home;
     private final Path data;
-    private final Path log;
     private final boolean asPostgresUser;
-    private final Thread shutdownHook = new Thread(this::stopAndDeleteFiles, "postgres-shutdown-hook");
 
     private Postgres(Path pgCtl) throws IOException {
+        super("postgres");
         this.bin = pgCtl.getParent();
         this.port = FreePorts.next();
         this.asPostgresUser = "root".equals(System.getProperty("user.name"));
-        this.home = Files.createTempDirectory("tsg-postgres");
         this.data = home.resolve("data");
-        this.log = home.resolve("postgres.log");
         if (asPostgresUser) {
             UserPrincipal postgres = home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
             Files.setOwner(home, postgres);
         }
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Makes a cluster and starts it (skipping or failing the test when PostgreSQL is missing, see ExternalBinaries). */
@@ -85,36 +78,13 @@ public final class Postgres implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        try {
-            stopAndDeleteFiles();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: nothing left to unregister
-            }
-        }
-    }
-
-    /** What the server logged so far: the first thing to read when a test against it fails. */
-    public String logText() {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(could not read " + log + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private void stopAndDeleteFiles() {
+    protected void shutDown() {
         try {
             if (Files.exists(data.resolve("postmaster.pid"))) {
                 run("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
             }
         } catch (RuntimeException e) {
             System.err.println("Could not stop the test PostgreSQL in " + data + ": " + e.getMessage());
-        } finally {
-            deleteQuietly(home);
         }
     }
 
@@ -149,14 +119,4 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp folder is harmless
-        }
-    }
 }
