@@ -132,7 +132,8 @@ class AlibabaSignatureTest {
 
     // ------------------------------------------------------------------------------------------- V2, vector C
 
-    private static Map<String, String> vectorC(String nonce, String timestamp) {
+    /** Vector C's parameters: an InvokeThingService call as the core SDK signs it (SignatureVerifierTest uses them too). */
+    static Map<String, String> vectorC(String nonce, String timestamp) {
         Map<String, String> p = new HashMap<>();
         p.put("AccessKeyId", "testid");
         p.put("Action", "InvokeThingService");

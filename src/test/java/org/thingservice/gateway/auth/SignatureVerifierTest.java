@@ -49,20 +49,8 @@ class SignatureVerifierTest {
     // =========================================================================================== V2 helpers
 
     private static Map<String, String> v2Params(String accessKeyId, String nonce, Instant timestamp) {
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = AlibabaSignatureTest.vectorC(nonce, timestamp.toString());
         p.put("AccessKeyId", accessKeyId);
-        p.put("Action", "InvokeThingService");
-        p.put("Args", "{\"param1\":1}");
-        p.put("DeviceName", "light");
-        p.put("Format", "JSON");
-        p.put("Identifier", "Set");
-        p.put("ProductKey", "a1BwAGV****");
-        p.put("RegionId", "cn-shanghai");
-        p.put("SignatureMethod", "HMAC-SHA1");
-        p.put("SignatureNonce", nonce);
-        p.put("SignatureVersion", "1.0");
-        p.put("Timestamp", timestamp.toString());
-        p.put("Version", "2018-01-20");
         return p;
     }
 
