@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,33 +30,28 @@ class BadInputTest extends GatewayTestSupport {
 
     private static final String DEVICE = "ProductKey=" + PK + "&DeviceName=lamp-1";
     private static final String BLINK = "Action=InvokeThingService&" + DEVICE + "&Identifier=Blink";
-    private MqttSpy spy;
 
     @Override
     protected Map<String, String> settings() {
         return Map.of("gateway.invoke.max-args-size", "1000");
     }
 
-    @BeforeEach
-    void watch() throws Exception {
-        if (spy == null) {
-            spy = new MqttSpy(brokerUrl(), "#");
-        }
-        spy.received().clear();
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"#"};
     }
 
     @AfterEach
     void stillServingAndNothingPublished() throws Exception {
         // give a stray publish the time to show up before declaring that nothing was sent
         Thread.sleep(50);
-        assertThat(spy.received()).as("nothing may reach MQTT").isEmpty();
+        assertThat(spy().received()).as("nothing may reach MQTT").isEmpty();
     }
 
     @AfterAll
     void goodCallsStillWork() throws Exception {
         JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":1}")));
         assertThat(body.path("Success").asBoolean()).isTrue();
-        spy.close();
     }
 
     static Stream<Arguments> badQueries() {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The device-management actions on /, as an Alibaba client calls them, and what the next InvokeThingService sees. */
@@ -22,19 +20,9 @@ class DeviceManagementHttpTest extends GatewayTestSupport {
             {"profile": {"version": "1.0"},
              "services": [{"identifier": "Open", "callType": "async", "method": "thing.service.door:Open", "inputData": []}]}""";
 
-    private MqttSpy spy;
-
-    @BeforeEach
-    void watch() throws Exception {
-        if (spy == null) {
-            spy = new MqttSpy(brokerUrl(), "#");
-        }
-        spy.received().clear();
-    }
-
-    @AfterAll
-    void unwatch() throws Exception {
-        spy.close();
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"#"};
     }
 
     private static Map<String, String> action(String action, String... nameValues) {
@@ -135,12 +123,12 @@ class DeviceManagementHttpTest extends GatewayTestSupport {
             assertThat(body.path("ErrorMessage").asText()).contains("lamp-off", "EnableThing");
         }
         assertThat(detail.path("Data").path("Status").asText()).isEqualTo("DISABLE");
-        assertThat(spy.received()).as("nothing reaches MQTT for a disabled device").isEmpty();
+        assertThat(spy().received()).as("nothing reaches MQTT for a disabled device").isEmpty();
 
         assertThat(json(get(action("EnableThing", "ProductKey", PK, "DeviceName", "lamp-off"))).path("Success").asBoolean()).isTrue();
         JsonNode enabled = blink("ProductKey", PK, "DeviceName", "lamp-off");
         assertThat(enabled.path("Success").asBoolean()).isTrue();
-        assertThat(spy.await("/sys/" + PK + "/lamp-off/rrpc/request/", Duration.ofSeconds(5))).isNotNull();
+        assertThat(spy().await("/sys/" + PK + "/lamp-off/rrpc/request/", Duration.ofSeconds(5))).isNotNull();
     }
 
     @Test
@@ -170,7 +158,7 @@ class DeviceManagementHttpTest extends GatewayTestSupport {
 
         assertThat(module.path("Success").asBoolean()).as(module.toString()).isTrue();
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
-        assertThat(spy.awaitExactly("/sys/a1Door000001/door-1/thing/service/door:Open", Duration.ofSeconds(5))).isNotNull();
+        assertThat(spy().awaitExactly("/sys/a1Door000001/door-1/thing/service/door:Open", Duration.ofSeconds(5))).isNotNull();
     }
 
     @Test

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.thingservice.gateway.auth.AlibabaSignature;
 
@@ -38,6 +41,7 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final String PK = "a1LampDemo1";
+    private MqttSpy spy;
 
     protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -96,6 +100,33 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
     /** The MQTT broker the gateway uses. */
     protected String brokerUrl() {
         return "tcp://127.0.0.1:" + embeddedMqttPort();
+    }
+
+    /** The topic filters a test class watches with spy() (none by default: no spy). */
+    protected String[] spiedTopics() {
+        return new String[0];
+    }
+
+    /** A real MQTT client on spiedTopics(), connected before the first test and emptied before each: what reached MQTT. */
+    protected MqttSpy spy() {
+        return spy;
+    }
+
+    @BeforeEach
+    void emptySpy() throws MqttException {
+        if (spy == null && spiedTopics().length > 0) {
+            spy = new MqttSpy(brokerUrl(), spiedTopics());
+        }
+        if (spy != null) {
+            spy.received().clear();
+        }
+    }
+
+    @AfterAll
+    void closeSpy() throws MqttException {
+        if (spy != null) {
+            spy.close();
+        }
     }
 
     protected static Map<String, String> params(String... nameValues) {

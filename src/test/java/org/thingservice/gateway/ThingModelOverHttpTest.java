@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,24 +25,14 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
              "Thresholds": [{"Level": 10, "Action": 0, "Note": "low"}, {"Level": 90, "Action": 1, "Note": "high"}],
              "Weights": [1, 2, 3], "Tags": ["north"], "Offsets": [0.5], "Gains": [1.0]}""";
 
-    private MqttSpy spy;
-
     @Override
     protected Map<String, String> settings() {
         return Map.of("gateway.registry.seed", "classpath:tsl");
     }
 
-    @BeforeEach
-    void watch() throws Exception {
-        if (spy == null) {
-            spy = new MqttSpy(brokerUrl(), "#");
-        }
-        spy.received().clear();
-    }
-
-    @AfterAll
-    void unwatch() throws Exception {
-        spy.close();
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"#"};
     }
 
     /** Each row replaces one member of a valid Configure call (a JSON pointer) and gives what the answer must say. */
@@ -68,7 +56,7 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
 
         if (error == null) {
             assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
-            MqttSpy.Message request = spy.await(CONFIGURE_TOPIC, Duration.ofSeconds(5));
+            MqttSpy.Message request = spy().await(CONFIGURE_TOPIC, Duration.ofSeconds(5));
             assertThat(request).isNotNull();
             assertThat(JSON.readTree(request.payload()).path("params")).isEqualTo(args);
         } else {
@@ -76,7 +64,7 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
             assertThat(body.path("Code").asText()).isEqualTo("iot.common.InvalidFormattedParameter");
             assertThat(body.path("ErrorMessage").asText()).startsWith(error);
             Thread.sleep(50);
-            assertThat(spy.received()).as("nothing may reach the device").noneMatch(m -> m.topic().equals(CONFIGURE_TOPIC));
+            assertThat(spy().received()).as("nothing may reach the device").noneMatch(m -> m.topic().equals(CONFIGURE_TOPIC));
         }
     }
 
@@ -87,7 +75,7 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
         String messageId = body.path("Data").path("MessageId").asText();
         assertThat(JSON.readTree(body.path("Data").path("Result").asText()).path("data").path("Litres").asDouble()).isEqualTo(2.5);
-        MqttSpy.Message request = spy.await("/sys/" + GREENHOUSE + "/gh-1/rrpc/request/" + messageId, Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().await("/sys/" + GREENHOUSE + "/gh-1/rrpc/request/" + messageId, Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("method").asText()).isEqualTo("thing.service.irrigation:Water");
     }
@@ -98,10 +86,10 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
 
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
         assertThat(body.path("Data").has("Result")).isFalse();
-        MqttSpy.Message request = spy.awaitExactly("/sys/" + GREENHOUSE + "/gh-1/thing/service/irrigation:Drain", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().awaitExactly("/sys/" + GREENHOUSE + "/gh-1/thing/service/irrigation:Drain", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("method").asText()).isEqualTo("thing.service.irrigation:Drain");
-        MqttSpy.Message forwarded = spy.await("/" + GREENHOUSE + "/gh-1/thing/downlink/reply/message", Duration.ofSeconds(5));
+        MqttSpy.Message forwarded = spy().await("/" + GREENHOUSE + "/gh-1/thing/downlink/reply/message", Duration.ofSeconds(5));
         assertThat(forwarded).isNotNull();
         assertThat(JSON.readTree(forwarded.payload()).path("identifier").asText()).isEqualTo("irrigation:Drain");
     }
@@ -132,9 +120,9 @@ class ThingModelOverHttpTest extends GatewayTestSupport {
 
         assertThat(body.path("Success").asBoolean()).as(body.toString()).isTrue();
         assertThat(body.path("Data").has("Result")).as("async: no Result").isFalse();
-        MqttSpy.Message request = spy.awaitExactly("/sys/a1FreeSens01/free-1/thing/service/Reset", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().awaitExactly("/sys/a1FreeSens01/free-1/thing/service/Reset", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("params").path("Level").asInt()).isEqualTo(7);
-        assertThat(spy.received()).noneMatch(m -> m.topic().contains("/rrpc/"));
+        assertThat(spy().received()).noneMatch(m -> m.topic().contains("/rrpc/"));
     }
 }

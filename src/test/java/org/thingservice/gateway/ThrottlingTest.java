@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.invoke.InFlightLimit;
 
@@ -21,24 +19,14 @@ import org.thingservice.gateway.invoke.InFlightLimit;
 class ThrottlingTest extends GatewayTestSupport {
 
     private static final int LIMIT = 3;
-    private MqttSpy spy;
-
     @Override
     protected Map<String, String> settings() {
         return Map.of("gateway.invoke.max-in-flight", Integer.toString(LIMIT), "gateway.simulator.delays", "lamp-slow:1500");
     }
 
-    @BeforeEach
-    void watch() throws Exception {
-        if (spy == null) {
-            spy = new MqttSpy(brokerUrl(), "/sys/+/+/rrpc/request/+");
-        }
-        spy.received().clear();
-    }
-
-    @AfterAll
-    void close() throws Exception {
-        spy.close();
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"/sys/+/+/rrpc/request/+"};
     }
 
     @Test
@@ -61,7 +49,7 @@ class ThrottlingTest extends GatewayTestSupport {
         for (CompletableFuture<HttpResponse<String>> call : slow) {
             assertThat(json(call.get(10, TimeUnit.SECONDS)).path("Success").asBoolean()).isTrue();
         }
-        assertThat(spy.received()).as("only the slow calls reached MQTT").hasSize(LIMIT)
+        assertThat(spy().received()).as("only the slow calls reached MQTT").hasSize(LIMIT)
                 .allMatch(m -> m.topic().contains("/lamp-slow/"));
 
         awaitInFlight(0);
