@@ -159,21 +159,22 @@ class AlibabaSdkTest extends GatewayTestSupport {
 
     /** An InvokeThingService call to the gateway as the SDK sends it: signed, with the common parameters. */
     private CommonRequest request(MethodType method, boolean formBody, String... nameValues) {
+        return invokeThingService(httpPort(), method, formBody, params(nameValues));
+    }
+
+    /** The SDK's request for InvokeThingService on the gateway at this port, the parameters in the query or a form body. */
+    static CommonRequest invokeThingService(int port, MethodType method, boolean formBody, Map<String, String> params) {
         CommonRequest request = new CommonRequest();
-        request.setSysDomain("127.0.0.1:" + httpPort());
+        request.setSysDomain("127.0.0.1:" + port);
         request.setSysProtocol(ProtocolType.HTTP);
         request.setSysVersion("2018-01-20");
         request.setSysAction("InvokeThingService");
         request.setSysMethod(method);
         if (formBody) {
             request.setHttpContentType(FormatType.FORM); // without it the SDK refuses body parameters
-        }
-        for (Map.Entry<String, String> p : params(nameValues).entrySet()) {
-            if (formBody) {
-                request.putBodyParameter(p.getKey(), p.getValue());
-            } else {
-                request.putQueryParameter(p.getKey(), p.getValue());
-            }
+            params.forEach(request::putBodyParameter);
+        } else {
+            params.forEach(request::putQueryParameter);
         }
         return request;
     }

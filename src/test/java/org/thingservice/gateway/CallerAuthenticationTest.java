@@ -10,9 +10,7 @@ import com.aliyuncs.CommonRequest;
 import com.aliyuncs.CommonResponse;
 import com.aliyuncs.DefaultAcsClient;
 import com.aliyuncs.exceptions.ClientException;
-import com.aliyuncs.http.FormatType;
 import com.aliyuncs.http.MethodType;
-import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -317,19 +315,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
 
     /** InvokeThingService as reference §6 calls it: GET with every parameter in the query, POST with them in a form body. */
     private CommonRequest sdkRequest(MethodType method) {
-        CommonRequest request = new CommonRequest();
-        request.setSysDomain("127.0.0.1:" + httpPort());
-        request.setSysProtocol(ProtocolType.HTTP);
-        request.setSysVersion("2018-01-20");
-        request.setSysAction("InvokeThingService");
-        request.setSysMethod(method);
-        if (method == MethodType.POST) {
-            request.setHttpContentType(FormatType.FORM);
-            BLINK.forEach(request::putBodyParameter);
-        } else {
-            BLINK.forEach(request::putQueryParameter);
-        }
-        return request;
+        return AlibabaSdkTest.invokeThingService(httpPort(), method, method == MethodType.POST, BLINK);
     }
 
     private HttpRequest v3Request(AccessKey key, String nonce) {
