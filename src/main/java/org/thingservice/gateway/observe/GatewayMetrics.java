@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.camel.spi.InflightRepository;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 
@@ -39,14 +40,11 @@ public final class GatewayMetrics {
         // every exchange inside the invoke pipeline is a call that has not been answered yet
         Gauge.builder("gateway.invocations.in.flight", inflight, i -> i.size("invoke"))
                 .description("calls inside the invoke pipeline (validated, sent, or waiting for their device)").register(registry);
-        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::lateReplies).tag("kind", "late")
-                .description("device replies no call was waiting for").register(registry);
-        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::duplicateReplies).tag("kind", "duplicate")
-                .description("device replies no call was waiting for").register(registry);
-        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::unknownReplies).tag("kind", "unknown")
-                .description("device replies no call was waiting for").register(registry);
-        FunctionCounter.builder("gateway.replies.ignored", correlator, ReplyCorrelator::otherInstanceReplies).tag("kind", "other-instance")
-                .description("device replies no call was waiting for").register(registry);
+        Map<String, ToDoubleFunction<ReplyCorrelator>> ignored = Map.of("late", ReplyCorrelator::lateReplies,
+                "duplicate", ReplyCorrelator::duplicateReplies, "unknown", ReplyCorrelator::unknownReplies,
+                "other-instance", ReplyCorrelator::otherInstanceReplies);
+        ignored.forEach((kind, count) -> FunctionCounter.builder("gateway.replies.ignored", correlator, count).tag("kind", kind)
+                .description("device replies no call was waiting for").register(registry));
         this.fileLines = Counter.builder("gateway.file.lines").description("batch-file lines answered").register(registry);
         this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records processed and committed")
                 .register(registry);
