@@ -46,7 +46,6 @@ class CallerAuthenticationTest extends GatewayTestSupport {
 
     // no initialiser: settings() needs the file while the superclass is still being constructed
     private Path keysFile;
-    private MqttSpy spy;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     private Path keysFile() {
@@ -66,20 +65,22 @@ class CallerAuthenticationTest extends GatewayTestSupport {
         return KEY;
     }
 
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"/sys/#"};
+    }
+
     @BeforeEach
-    void watch() throws Exception {
-        if (spy == null) {
-            spy = new MqttSpy(brokerUrl(), "/sys/#");
+    void watch() {
+        if (!log.isStarted()) {
             log.start();
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         }
-        spy.received().clear();
     }
 
     @AfterAll
     void secretsWereNeverLogged() throws Exception {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
-        spy.close();
         assertThat(log.list).as("log lines").isNotEmpty()
                 .noneMatch(e -> e.getFormattedMessage().contains(KEY.secret()));
     }
@@ -113,7 +114,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
                         assertThat(e.getErrMsg()).doesNotContain(KEY.secret());
                     });
         }
-        assertThat(spy.received()).as("nothing of a refused call reaches MQTT").isEmpty();
+        assertThat(spy().received()).as("nothing of a refused call reaches MQTT").isEmpty();
     }
 
     @Test
@@ -144,7 +145,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
         assertThat(xml.statusCode()).isEqualTo(400);
         assertThat(xml.body()).startsWith("<Error><RequestId>").contains("<Code>MissingParameter</Code>", "<Message>");
         Thread.sleep(50);
-        assertThat(spy.received()).isEmpty();
+        assertThat(spy().received()).isEmpty();
     }
 
     @Test
@@ -160,7 +161,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
         assertThat(xml.body()).startsWith("<Error>").contains("<Code>SignatureDoesNotMatch</Code>");
         assertThat(json.body() + xml.body()).doesNotContain(KEY.secret());
         Thread.sleep(50);
-        assertThat(spy.received()).isEmpty();
+        assertThat(spy().received()).isEmpty();
     }
 
     @Test
@@ -201,7 +202,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
         assertThat(replay.statusCode()).isEqualTo(400);
         assertThat(json(replay).path("Code").asText()).isEqualTo("SignatureNonceUsed");
         Thread.sleep(50);
-        assertThat(spy.received()).filteredOn(m -> m.topic().contains("/rrpc/request/")).hasSize(1);
+        assertThat(spy().received()).filteredOn(m -> m.topic().contains("/rrpc/request/")).hasSize(1);
     }
 
     @Test

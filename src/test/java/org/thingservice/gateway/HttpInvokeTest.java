@@ -16,15 +16,18 @@ import org.slf4j.LoggerFactory;
 /** InvokeThingService over HTTP against the embedded broker and the simulated devices, as a caller sees it. */
 class HttpInvokeTest extends GatewayTestSupport {
 
-    private MqttSpy spy;
     private final ListAppender<ILoggingEvent> invocationLog = new ListAppender<>();
+
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"/sys/#", "/" + PK + "/#"};
+    }
 
     @BeforeEach // the gateway (and its broker) starts before the first test, after @BeforeAll
     void watch() throws Exception {
-        if (spy != null) {
+        if (invocationLog.isStarted()) {
             return;
         }
-        spy = new MqttSpy(brokerUrl(), "/sys/#", "/" + PK + "/#");
         invocationLog.start();
         ((Logger) LoggerFactory.getLogger("org.thingservice.gateway.Invocations")).addAppender(invocationLog);
     }
@@ -32,7 +35,6 @@ class HttpInvokeTest extends GatewayTestSupport {
     @AfterAll
     void unwatch() throws Exception {
         ((Logger) LoggerFactory.getLogger("org.thingservice.gateway.Invocations")).detachAppender(invocationLog);
-        spy.close();
     }
 
     @Test
@@ -53,7 +55,7 @@ class HttpInvokeTest extends GatewayTestSupport {
         assertThat(body.has("Code")).isFalse();
         assertThat(body.has("ErrorMessage")).isFalse();
 
-        MqttSpy.Message request = spy.await("/sys/" + PK + "/lamp-1/rrpc/request/" + messageId, Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().await("/sys/" + PK + "/lamp-1/rrpc/request/" + messageId, Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         JsonNode alink = JSON.readTree(request.payload());
         assertThat(alink.path("id").asText()).isEqualTo(messageId);
@@ -99,7 +101,7 @@ class HttpInvokeTest extends GatewayTestSupport {
 
         assertThat(body.path("Success").asBoolean()).isTrue();
         String messageId = body.path("Data").path("MessageId").asText();
-        assertThat(spy.await("/sys/" + PK + "/lamp-2/rrpc/request/" + messageId, Duration.ofSeconds(5))).isNotNull();
+        assertThat(spy().await("/sys/" + PK + "/lamp-2/rrpc/request/" + messageId, Duration.ofSeconds(5))).isNotNull();
     }
 
     @Test
@@ -111,11 +113,11 @@ class HttpInvokeTest extends GatewayTestSupport {
         assertThat(body.path("Success").asBoolean()).isTrue();
         assertThat(body.path("Data").has("Result")).isFalse();
         String messageId = body.path("Data").path("MessageId").asText();
-        MqttSpy.Message request = spy.awaitExactly("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().awaitExactly("/sys/" + PK + "/lamp-1/thing/service/SetColor", Duration.ofSeconds(5));
         assertThat(request).isNotNull();
         assertThat(JSON.readTree(request.payload()).path("method").asText()).isEqualTo("thing.service.SetColor");
 
-        MqttSpy.Message forwarded = spy.await("/" + PK + "/lamp-1/thing/downlink/reply/message", Duration.ofSeconds(5));
+        MqttSpy.Message forwarded = spy().await("/" + PK + "/lamp-1/thing/downlink/reply/message", Duration.ofSeconds(5));
         assertThat(forwarded).as("the device's reply is forwarded").isNotNull();
         JsonNode reply = JSON.readTree(forwarded.payload());
         assertThat(reply.path("messageId").asText()).isEqualTo(messageId);

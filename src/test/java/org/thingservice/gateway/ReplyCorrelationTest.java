@@ -16,15 +16,17 @@ import org.thingservice.gateway.correlate.ReplyCorrelator;
  */
 class ReplyCorrelationTest extends GatewayTestSupport {
 
-    private MqttSpy device;
     private ReplyCorrelator correlator;
 
+    /** plays the device: sees the requests, and answers (or misbehaves) in the device's place */
+    @Override
+    protected String[] spiedTopics() {
+        return new String[] {"/sys/" + PK + "/+/rrpc/request/+"};
+    }
+
     @BeforeEach
-    void connect() throws Exception {
-        if (device == null) {
-            device = new MqttSpy(brokerUrl(), "/sys/" + PK + "/+/rrpc/request/+");
-            correlator = context.getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
-        }
+    void connect() {
+        correlator = context.getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
     }
 
     @Test
@@ -35,7 +37,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
         assertThat(body.path("Code").asText()).isEqualTo("iot.messagebroker.TIMEOUT");
         String id = requestIdSeenBy("lamp-silent");
 
-        device.publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{}}");
+        spy().publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{}}");
 
         awaitIncrease(correlator::lateReplies, before);
         assertStillServing();
@@ -47,7 +49,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
         JsonNode body = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink", "Args", "{\"param1\":2}")));
         String id = body.path("Data").path("MessageId").asText();
 
-        device.publish("/sys/" + PK + "/lamp-1/rrpc/response/" + id, body.path("Data").path("Result").asText());
+        spy().publish("/sys/" + PK + "/lamp-1/rrpc/response/" + id, body.path("Data").path("Result").asText());
 
         awaitIncrease(correlator::duplicateReplies, before);
         assertStillServing();
@@ -57,9 +59,9 @@ class ReplyCorrelationTest extends GatewayTestSupport {
     void unknownAndUnreadableRepliesAreCountedAndIgnored() throws Exception {
         long before = correlator.unknownReplies();
 
-        device.publish("/sys/" + PK + "/lamp-1/rrpc/response/4294967295", "{\"id\":\"4294967295\",\"code\":200}");
-        device.publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "this is not JSON");
-        device.publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "{\"code\":200}");
+        spy().publish("/sys/" + PK + "/lamp-1/rrpc/response/4294967295", "{\"id\":\"4294967295\",\"code\":200}");
+        spy().publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "this is not JSON");
+        spy().publish("/sys/" + PK + "/lamp-1/thing/service/SetColor_reply", "{\"code\":200}");
 
         awaitIncrease(() -> correlator.unknownReplies() - 2, before);
         assertStillServing();
@@ -72,7 +74,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
         String id = requestIdSeenBy("lamp-silent");
 
         // same MessageId, wrong device: it must not answer lamp-silent's call
-        device.publish("/sys/" + PK + "/lamp-2/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{\"forged\":1}}");
+        spy().publish("/sys/" + PK + "/lamp-2/rrpc/response/" + id, "{\"id\":\"" + id + "\",\"code\":200,\"data\":{\"forged\":1}}");
 
         assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS).path("Code").asText()).isEqualTo("iot.messagebroker.TIMEOUT");
         assertThat(correlator.unknownReplies()).isGreaterThan(before);
@@ -83,7 +85,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
         CompletableFuture<JsonNode> call = callSilentLamp("5000");
         String id = requestIdSeenBy("lamp-silent");
 
-        device.publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id,
+        spy().publish("/sys/" + PK + "/lamp-silent/rrpc/response/" + id,
                 "{\"id\":\"" + id + "\",\"code\":460,\"data\":{},\"message\":\"request parameter error\"}");
 
         // Alibaba: Success means the call was delivered and answered; the device's verdict is in Result
@@ -106,9 +108,9 @@ class ReplyCorrelationTest extends GatewayTestSupport {
 
     private String requestIdSeenBy(String deviceName) throws InterruptedException {
         String prefix = "/sys/" + PK + "/" + deviceName + "/rrpc/request/";
-        MqttSpy.Message request = device.await(prefix, Duration.ofSeconds(5));
+        MqttSpy.Message request = spy().await(prefix, Duration.ofSeconds(5));
         assertThat(request).as("the request reached the device").isNotNull();
-        device.received().remove(request);
+        spy().received().remove(request);
         return request.topic().substring(prefix.length());
     }
 
