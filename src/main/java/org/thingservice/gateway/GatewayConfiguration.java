@@ -3,10 +3,11 @@ package org.thingservice.gateway;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -48,8 +49,10 @@ import org.thingservice.gateway.mqtt.RequestPublisher;
 import org.thingservice.gateway.observe.DatabaseHealthCheck;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.observe.MqttHealthCheck;
+import org.thingservice.gateway.registry.DatabaseUrl;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.registry.GatewayInstances;
+import org.thingservice.gateway.registry.PreviousDatabase;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.kafka.KafkaOffsets;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
@@ -211,13 +214,25 @@ public class GatewayConfiguration implements CamelConfiguration {
         return meters;
     }
 
-    /** The registry database, its schema brought up to date by Flyway before anything reads it. */
+    /**
+     * The registry database, its schema brought up to date by Flyway before anything reads it, and an earlier
+     * version's embedded database copied into it.
+     */
     private static HikariDataSource database(CamelContext context, PropertiesComponent properties) throws Exception {
+        String url = required(properties, "gateway.registry.url");
+        DatabaseUrl.check(url);
+        Optional<Path> file = DatabaseUrl.sqliteFile(url);
+        if (file.isPresent() && file.get().getParent() != null) {
+            Files.createDirectories(file.get().getParent()); // SQLite makes the file, not its folder
+        }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(closedByTheGateway(required(properties, "gateway.registry.url")));
-        config.setUsername(optional(properties, "gateway.registry.user"));
-        config.setPassword(optional(properties, "gateway.registry.password"));
+        config.setJdbcUrl(url);
+        String user = optional(properties, "gateway.registry.user");
+        String password = optional(properties, "gateway.registry.password");
+        config.setUsername(user);
+        config.setPassword(password);
         config.setPoolName("registry");
+        config.setMaximumPoolSize(DatabaseUrl.poolSize(url));
         // a database that is down fails calls (and the health check) after this, not after Hikari's 30 s
         config.setConnectionTimeout(Long.parseLong(required(properties, "gateway.registry.connection-timeout")));
         HikariDataSource dataSource = new HikariDataSource(config);
@@ -228,17 +243,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         Flyway.configure().dataSource(dataSource).load().migrate();
+        PreviousDatabase.migrate(Path.of(required(properties, "gateway.registry.previous")), user, password, dataSource);
         return dataSource;
-    }
-
-    /**
-     * An embedded H2 database closes itself from a JVM shutdown hook of its own, which runs at SIGTERM alongside the
-     * gateway's graceful stop: the calls in flight could no longer record their results. Unless the URL says
-     * otherwise, H2 is left to close when the gateway closes its pool, after the stop.
-     */
-    private static String closedByTheGateway(String jdbcUrl) {
-        return jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
-                ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl;
     }
 
     private static String optional(PropertiesComponent properties, String key) {

@@ -86,7 +86,6 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
         Properties p = new Properties();
         p.setProperty("camel.server.port", Integer.toString(httpPort()));
         p.setProperty("gateway.mqtt.embedded.port", Integer.toString(embeddedMqttPort()));
-        p.setProperty("gateway.registry.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         p.setProperty("gateway.data.dir", dataDir().toString());
         p.putAll(settings());
         return p;

@@ -1,19 +1,30 @@
 package org.thingservice.gateway;
 
-import java.util.UUID;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
+import org.sqlite.SQLiteDataSource;
 
-/** A fresh in-memory H2 database with the gateway's schema, for beans tested without Camel. */
+/** A fresh database of the embedded default's kind (SQLite, a file in a temporary folder) with the gateway's schema, for beans tested without Camel. */
 public final class MigratedDatabase {
 
     private MigratedDatabase() {
     }
 
-    public static JdbcDataSource create() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    public static SQLiteDataSource create() {
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        try {
+            dataSource.setUrl(url(Files.createTempDirectory("tsg-db").resolve("gateway.db").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Flyway.configure().dataSource(dataSource).load().migrate();
         return dataSource;
+    }
+
+    /** The default gateway.registry.url's pragmas, on this file. */
+    public static String url(String file) {
+        return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&foreign_keys=true";
     }
 }

@@ -58,7 +58,11 @@ class SecureDefaultsTest {
         Properties p = new Properties();
         p.setProperty("camel.server.port", Integer.toString(FreePorts.next()));
         p.setProperty("gateway.mqtt.embedded.port", Integer.toString(FreePorts.next()));
-        p.setProperty("gateway.registry.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try {
+            p.setProperty("gateway.data.dir", java.nio.file.Files.createTempDirectory("tsg-secure").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         for (int i = 0; i < settings.length; i += 2) {
             p.setProperty(settings[i], settings[i + 1]);
         }

@@ -163,7 +163,7 @@ public final class DeviceRegistry {
             update("INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
                     device.productKey(), device.deviceName(), device.iotId());
         } catch (RegistryException e) {
-            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            if (e.getCause() instanceof SQLException sql && SqlErrors.isDuplicateKey(sql)) {
                 throw alreadyExisted(device); // registered at the same moment by another call
             }
             throw e;

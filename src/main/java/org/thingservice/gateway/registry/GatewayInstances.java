@@ -70,7 +70,7 @@ public final class GatewayInstances extends ServiceSupport {
                 insert.executeUpdate();
                 return true;
             } catch (SQLException e) {
-                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) { // 23xxx: the prefix is taken
+                if (!SqlErrors.isDuplicateKey(e)) { // else the prefix is taken
                     throw e;
                 }
             }

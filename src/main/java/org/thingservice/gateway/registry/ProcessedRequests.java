@@ -52,7 +52,7 @@ public final class ProcessedRequests {
                 exchange.setProperty(ALREADY_DONE, false);
                 return;
             } catch (SQLException e) {
-                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) { // 23xxx: the key is already there
+                if (!SqlErrors.isDuplicateKey(e)) {
                     throw e;
                 }
             }

@@ -1,5 +1,6 @@
 package org.thingservice.gateway.correlate;
 
+import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ class AsyncReplyForwardingTest {
         EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
         mqtt.start();
         try (MqttSpy device = new MqttSpy(mqtt.url(), "/sys/+/+/thing/service/SetColor", "/+/+/thing/downlink/reply/message")) {
-            Properties settings = settings(mqtt, "jdbc:h2:file:" + Files.createTempDirectory("tsg-async-restart").resolve("registry"));
+            Properties settings = settings(mqtt, MigratedDatabase.url(Files.createTempDirectory("tsg-async-restart").resolve("gateway.db").toString()));
             Main first = InProcessGateway.start(settings);
             String messageId;
             try {
@@ -133,7 +134,7 @@ class AsyncReplyForwardingTest {
         mqtt.start();
         try {
             // two instances on one database (in this JVM, one H2 file can be shared); one runs the simulated devices
-            Properties settings = settings(mqtt, "jdbc:h2:file:" + Files.createTempDirectory("tsg-two-instances").resolve("registry"));
+            Properties settings = settings(mqtt, MigratedDatabase.url(Files.createTempDirectory("tsg-two-instances").resolve("gateway.db").toString()));
             Properties withDevices = new Properties();
             withDevices.putAll(settings);
             withDevices.setProperty("gateway.simulator.enabled", "true");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
+import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.auth.MutableClock;
@@ -15,7 +15,7 @@ import org.thingservice.gateway.model.Device;
 class PendingRepliesTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
-    private final JdbcDataSource database = MigratedDatabase.create();
+    private final SQLiteDataSource database = MigratedDatabase.create();
     private final PendingReplies one = new PendingReplies(database, clock);
     private final PendingReplies other = new PendingReplies(database, clock);
     private final Device lamp = new Device("IotId1", "pk1", "lamp-1");
@@ -70,8 +70,8 @@ class PendingRepliesTest {
 
     @Test
     void aDatabaseThatCannotAnswerLetsTheReplyBeForwarded() {
-        JdbcDataSource gone = new JdbcDataSource();
-        gone.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";IFEXISTS=TRUE");
+        SQLiteDataSource gone = new SQLiteDataSource();
+        gone.setUrl("jdbc:sqlite:/nonexistent-" + UUID.randomUUID() + "/gateway.db");
 
         assertThat(new PendingReplies(gone, clock).claim("pk1/lamp-1/17")).as("better twice than never").isTrue();
     }

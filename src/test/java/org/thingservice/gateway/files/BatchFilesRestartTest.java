@@ -1,5 +1,6 @@
 package org.thingservice.gateway.files;
 
+import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ class BatchFilesRestartTest {
             settings.setProperty("gateway.auth.enabled", "false");
             settings.setProperty("gateway.simulator.delays", "lamp-1:300");
             settings.setProperty("gateway.data.dir", data.toString());
-            settings.setProperty("gateway.registry.url", "jdbc:h2:file:" + data.resolve("registry").toAbsolutePath());
+            settings.setProperty("gateway.registry.url", MigratedDatabase.url(data.resolve("gateway.db").toAbsolutePath().toString()));
             settings.setProperty("gateway.files.settle-time", "200");
             settings.setProperty("gateway.files.max-in-flight", "20");
             // a short bound on the stop: what it does not cover is cut off (a stop now leaves a file between two groups,

@@ -1,5 +1,6 @@
 package org.thingservice.gateway.kafka;
 
+import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +44,7 @@ class KafkaRestartTest {
             settings.setProperty("gateway.simulator.enabled", "true");
             settings.setProperty("gateway.auth.enabled", "false"); // no HTTP calls here
             settings.setProperty("gateway.simulator.delays", "lamp-1:200");
-            settings.setProperty("gateway.registry.url", "jdbc:h2:file:" + data.resolve("registry").toAbsolutePath());
+            settings.setProperty("gateway.registry.url", MigratedDatabase.url(data.resolve("gateway.db").toAbsolutePath().toString()));
             settings.setProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
             settings.setProperty("gateway.kafka.requests", "restart.requests");
             settings.setProperty("gateway.kafka.results", "restart.results");

@@ -3,7 +3,7 @@ package org.thingservice.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.h2.jdbcx.JdbcDataSource;
+import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.ApiException;
@@ -19,7 +19,7 @@ class DeviceRegistryCacheTest {
             {"profile":{"productKey":"pk1"},"services":[{"identifier":"Beep","callType":"sync"},
              {"identifier":"Ring","callType":"%s"}]}""";
 
-    private final JdbcDataSource database = MigratedDatabase.create();
+    private final SQLiteDataSource database = MigratedDatabase.create();
     private final DeviceRegistry cached = new DeviceRegistry(database, 60_000);
     private final DeviceRegistry other = new DeviceRegistry(database);
     private final Device device = new Device("IotId1", "pk1", "dev-1");

@@ -3,7 +3,7 @@ package org.thingservice.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.h2.jdbcx.JdbcDataSource;
+import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.ApiException;
@@ -22,7 +22,7 @@ class DeviceRegistryTest {
     private static final String MODULE = """
             {"profile":{"productKey":"pk1"},"functionBlockId":"fb","services":[{"identifier":"Open","callType":"%s"}]}""";
 
-    private final JdbcDataSource database = MigratedDatabase.create();
+    private final SQLiteDataSource database = MigratedDatabase.create();
     private final DeviceRegistry one = new DeviceRegistry(database);
     private final DeviceRegistry other = new DeviceRegistry(database);
     private final Device device = new Device("IotId1", "pk1", "dev-1");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.h2.jdbcx.JdbcDataSource;
+import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.auth.MutableClock;
@@ -13,7 +13,7 @@ import org.thingservice.gateway.auth.MutableClock;
 class GatewayInstancesTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
-    private final JdbcDataSource database = MigratedDatabase.create();
+    private final SQLiteDataSource database = MigratedDatabase.create();
 
     @Test
     void instancesGetDifferentPrefixesAndKnowEachOther() throws Exception {
