@@ -54,6 +54,7 @@ import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.registry.GatewayInstances;
 import org.thingservice.gateway.registry.PreviousDatabase;
 import org.thingservice.gateway.registry.ProcessedRequests;
+import org.thingservice.gateway.kafka.KafkaInstanceId;
 import org.thingservice.gateway.kafka.KafkaOffsets;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
 import org.thingservice.gateway.registry.RegistrySeed;
@@ -102,7 +103,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         boolean kafka = optional(properties, "camel.component.kafka.brokers") != null;
         properties.addOverrideProperty("gateway.kafka.enabled", Boolean.toString(kafka));
         if (kafka) {
-            LOG.info("Kafka on: requests from topic {}", required(properties, "gateway.kafka.requests"));
+            if (optional(properties, "gateway.kafka.instance-id") == null) {
+                properties.addOverrideProperty("gateway.kafka.instance-id",
+                        KafkaInstanceId.of(Path.of(required(properties, "gateway.data.dir"))));
+            }
+            LOG.info("Kafka on: requests from topic {} as group member {}", required(properties, "gateway.kafka.requests"),
+                    required(properties, "gateway.kafka.instance-id"));
         } else {
             LOG.info("Kafka off: camel.component.kafka.brokers is not set");
         }
