@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
@@ -20,6 +23,7 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,7 @@ import org.thingservice.gateway.registry.PreviousDatabase;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.kafka.KafkaInstanceId;
 import org.thingservice.gateway.kafka.KafkaOffsets;
+import org.thingservice.gateway.kafka.KafkaResultsAudit;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
 import org.thingservice.gateway.registry.RegistrySeed;
 import org.thingservice.gateway.simulator.DeviceSimulator;
@@ -164,6 +169,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("processedRequests", new ProcessedRequests(database));
         registry.bind("kafkaRequestReader", new KafkaRequestReader());
         registry.bind("kafkaOffsets", new KafkaOffsets());
+        if (Boolean.parseBoolean(required(properties, "gateway.kafka.enabled"))) {
+            registry.bind("kafkaResultsAudit", new KafkaResultsAudit(required(properties, "gateway.kafka.results"), KafkaResultsAudit.consumers(
+                    () -> kafkaClientProperties(context.getComponent("kafka", KafkaComponent.class).getConfiguration()))));
+        }
         registry.bind("batchFiles", new BatchFiles(ResponseFormat.parse(required(properties, "gateway.files.format")),
                 Boolean.parseBoolean(required(properties, "gateway.files.allow-repeat")),
                 Integer.parseInt(required(properties, "gateway.files.max-in-flight")),
@@ -204,6 +213,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("callerAuthentication", new CallerAuthentication(new SignatureVerifier(keys, Clock.systemUTC(),
                 MAX_SKEW, Integer.parseInt(required(properties, "gateway.auth.max-nonces")))));
         LOG.info("Caller authentication on: {} access key(s) in {}, read again when it changes", keys.size(), path);
+    }
+
+    /** What a Kafka client of the gateway's own needs from the component's settings: they hold the brokers apart. */
+    private static Properties kafkaClientProperties(KafkaConfiguration kafka) {
+        Properties properties = kafka.createConsumerProperties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        return properties;
     }
 
     /**

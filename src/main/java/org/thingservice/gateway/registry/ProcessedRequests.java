@@ -13,21 +13,39 @@ import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
 
 /**
- * A persistent idempotent repository for requests that arrive on a redeliverable stream (Kafka): a request is
- * claimed before it is sent to the device and marked done once its result is written, so after a crash or a
- * restart nothing is sent to a device twice. Shared through the database by every gateway instance.
+ * A persistent idempotent repository for requests that arrive on a redeliverable source (Kafka, batch files): a
+ * request is claimed before it is sent to the device and marked done, with its answer, once its result is written,
+ * so after a crash or a restart nothing is sent to a device twice. Shared through the database by every gateway
+ * instance. {@link #claim} only finds out where a request stands; {@link #refuse} answers those that must not go
+ * to a device, so that a source can first check whether such a request's answer was already delivered.
  */
 public final class ProcessedRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessedRequests.class);
     /** exchange property: the de-duplication key (RequestId, or where the request came from) */
     public static final String KEY = "TsgRequestKey";
-    /** exchange property: where the request came from (topic/partition/offset) */
+    /** exchange property: where the request came from (topic/partition/offset, or file:id:line) */
     public static final String SOURCE = "TsgRequestSource";
-    /** exchange property: set when the request is a redelivery whose result was already written */
+    /** exchange property: the {@link Claim} of the request */
+    public static final String CLAIM = "TsgClaim";
+    /** exchange property: when the request's key was first claimed (epoch ms), for a request claimed before */
+    public static final String CLAIMED_AT = "TsgClaimedAt";
+    /** exchange property: set when the request is a redelivery whose answer was already decided (see RESULT) */
     public static final String ALREADY_DONE = "TsgAlreadyDone";
-    /** exchange property: the answer to keep with a done request (JSON text), and the one kept for a redelivery */
+    /** exchange property: the answer to keep with a done request (its text), and the one kept for a redelivery */
     public static final String RESULT = "TsgRequestResult";
+
+    /** Where a request stands. */
+    public enum Claim {
+        /** claimed now: it goes to its device */
+        NEW,
+        /** a redelivery whose answer was decided before (RESULT); it does not go to its device again */
+        ANSWERED,
+        /** a redelivery that was sent to its device before a crash, with no answer kept: its outcome is unknown */
+        OUTCOME_UNKNOWN,
+        /** another request (from another source) with the same RequestId was sent before */
+        DUPLICATE
+    }
 
     private final DataSource dataSource;
 
@@ -35,13 +53,11 @@ public final class ProcessedRequests {
         this.dataSource = dataSource;
     }
 
-    /**
-     * Claims the request before it goes to the device. A redelivery whose result was written is marked to be
-     * skipped; anything else already claimed is answered with an error instead of being sent again.
-     */
+    /** Claims the request before it goes to the device, or finds out why it must not go (see {@link Claim}). */
     public void claim(Exchange exchange) throws SQLException {
         String key = exchange.getProperty(KEY, String.class);
         String source = exchange.getProperty(SOURCE, String.class);
+        exchange.setProperty(ALREADY_DONE, false);
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO processed_request (request_key, source, state, updated_at) VALUES (?, ?, 'SENT', ?)")) {
@@ -49,39 +65,62 @@ public final class ProcessedRequests {
                 insert.setString(2, source);
                 insert.setTimestamp(3, new Timestamp(System.currentTimeMillis()));
                 insert.executeUpdate();
-                exchange.setProperty(ALREADY_DONE, false);
+                exchange.setProperty(CLAIM, Claim.NEW);
                 return;
             } catch (SQLException e) {
                 if (!SqlErrors.isDuplicateKey(e)) {
                     throw e;
                 }
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT source, state, result FROM processed_request WHERE request_key = ?")) {
+            try (PreparedStatement select = c.prepareStatement("SELECT source, state, result, updated_at FROM processed_request WHERE request_key = ?")) {
                 select.setString(1, key);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
-                    boolean redelivery = source.equals(rs.getString(1));
-                    if (redelivery && "DONE".equals(rs.getString(2))) {
-                        LOG.info("Request {} from {} was already answered; redelivery skipped", key, source);
+                    exchange.setProperty(CLAIMED_AT, rs.getTimestamp(4).getTime());
+                    if (!source.equals(rs.getString(1))) {
+                        exchange.setProperty(CLAIM, Claim.DUPLICATE);
+                        exchange.setProperty(RESULT, rs.getString(1)); // the source of the first one, for the answer
+                    } else if ("DONE".equals(rs.getString(2))) {
+                        exchange.setProperty(CLAIM, Claim.ANSWERED);
                         exchange.setProperty(ALREADY_DONE, true);
                         exchange.setProperty(RESULT, rs.getString(3));
-                        return;
+                    } else {
+                        exchange.setProperty(CLAIM, Claim.OUTCOME_UNKNOWN);
                     }
-                    LOG.warn("Request {} from {} is not sent to the device again ({})", key, source,
-                            redelivery ? "sent before a restart, outcome unknown" : "duplicate of the request from " + rs.getString(1));
-                    throw ApiException.business(ErrorCodes.INVOKE_FAILED, redelivery
-                            ? "This request was sent to the device before the gateway restarted; its outcome is unknown and it is not sent again."
-                            : "A request with this RequestId was already sent to the device (from " + rs.getString(1) + "); it is not sent again.");
                 }
             }
         }
     }
 
-    /** The request's result has been written: a redelivery of it is skipped from now on. */
+    /** Answers a request that must not go to its device with an error saying why; lets any other pass. */
+    public void refuse(Exchange exchange) {
+        Claim claim = exchange.getProperty(CLAIM, Claim.class);
+        String key = exchange.getProperty(KEY, String.class);
+        String source = exchange.getProperty(SOURCE, String.class);
+        if (claim == Claim.ANSWERED) {
+            LOG.info("Request {} from {} was already answered; its kept answer is used", key, source);
+        } else if (claim == Claim.OUTCOME_UNKNOWN) {
+            LOG.warn("Request {} from {} is not sent to the device again (sent before a restart, outcome unknown)", key, source);
+            throw ApiException.business(ErrorCodes.INVOKE_FAILED,
+                    "This request was sent to the device before the gateway restarted; its outcome is unknown and it is not sent again.");
+        } else if (claim == Claim.DUPLICATE) {
+            String first = exchange.getProperty(RESULT, String.class);
+            exchange.removeProperty(RESULT);
+            LOG.warn("Request {} from {} is not sent to the device (duplicate of the request from {})", key, source, first);
+            throw ApiException.business(ErrorCodes.INVOKE_FAILED,
+                    "A request with this RequestId was already sent to the device (from " + first + "); it is not sent again.");
+        }
+    }
+
+    /**
+     * The request's result is written: its answer (RESULT) is kept, and a redelivery of it is answered with that
+     * from now on. Also for an "outcome unknown" answer, so that it is given once.
+     */
     public void done(Exchange exchange) throws SQLException {
         String key = exchange.getProperty(KEY, String.class);
-        if (key == null || !Boolean.FALSE.equals(exchange.getProperty(ALREADY_DONE))) {
-            return; // never claimed (it failed before reaching a device), or a skipped redelivery
+        Claim claim = exchange.getProperty(CLAIM, Claim.class);
+        if (key == null || (claim != Claim.NEW && claim != Claim.OUTCOME_UNKNOWN)) {
+            return; // never claimed (it failed before reaching a device), answered before, or not this source's key
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?")) {

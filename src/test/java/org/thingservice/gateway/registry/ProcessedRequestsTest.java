@@ -1,0 +1,77 @@
+package org.thingservice.gateway.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.MigratedDatabase;
+import org.thingservice.gateway.registry.ProcessedRequests.Claim;
+
+/** Where a redeliverable request stands across restarts, on the embedded database. */
+class ProcessedRequestsTest {
+
+    private final ProcessedRequests requests = new ProcessedRequests(MigratedDatabase.create());
+
+    @Test
+    void aNewRequestGoesToItsDevice() throws Exception {
+        Exchange first = claim("RequestId:r1", "orders/0/1");
+
+        assertThat(first.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.NEW);
+        requests.refuse(first); // lets it pass
+    }
+
+    @Test
+    void sentBeforeACrashItsOutcomeIsUnknownAndThatAnswerIsKeptForTheNextRedelivery() throws Exception {
+        claim("RequestId:r1", "orders/0/1"); // sent, then the process died
+
+        Exchange redelivery = claim("RequestId:r1", "orders/0/1");
+        assertThat(redelivery.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.OUTCOME_UNKNOWN);
+        assertThat(redelivery.getProperty(ProcessedRequests.CLAIMED_AT, Long.class)).isPositive();
+        assertThatThrownBy(() -> requests.refuse(redelivery)).hasMessageContaining("outcome is unknown");
+        redelivery.setProperty(ProcessedRequests.RESULT, "{\"unknown\":true}");
+        requests.done(redelivery);
+
+        Exchange again = claim("RequestId:r1", "orders/0/1");
+        assertThat(again.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.ANSWERED);
+        assertThat(again.getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"unknown\":true}");
+    }
+
+    @Test
+    void answeredBeforeItsAnswerIsKept() throws Exception {
+        Exchange first = claim("RequestId:r1", "orders/0/1");
+        first.setProperty(ProcessedRequests.RESULT, "{\"Success\":true}");
+        requests.done(first);
+
+        Exchange redelivery = claim("RequestId:r1", "orders/0/1");
+        assertThat(redelivery.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.ANSWERED);
+        assertThat(redelivery.getProperty(ProcessedRequests.ALREADY_DONE)).isEqualTo(true);
+        assertThat(redelivery.getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"Success\":true}");
+        requests.refuse(redelivery);
+    }
+
+    @Test
+    void anotherRecordWithTheSameRequestIdIsRefusedAndLeavesTheFirstsAnswerAlone() throws Exception {
+        Exchange first = claim("RequestId:r1", "orders/0/1");
+        first.setProperty(ProcessedRequests.RESULT, "{\"Success\":true}");
+        requests.done(first);
+
+        Exchange other = claim("RequestId:r1", "orders/2/9");
+        assertThat(other.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.DUPLICATE);
+        assertThatThrownBy(() -> requests.refuse(other)).hasMessageContaining("already sent").hasMessageContaining("orders/0/1");
+        other.setProperty(ProcessedRequests.RESULT, "{\"Success\":false}");
+        requests.done(other);
+
+        assertThat(claim("RequestId:r1", "orders/0/1").getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"Success\":true}");
+    }
+
+    private Exchange claim(String key, String source) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(ProcessedRequests.KEY, key);
+        exchange.setProperty(ProcessedRequests.SOURCE, source);
+        requests.claim(exchange);
+        return exchange;
+    }
+}
