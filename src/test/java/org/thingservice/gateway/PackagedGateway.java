@@ -45,6 +45,19 @@ public final class PackagedGateway implements AutoCloseable {
      * workDir/logName; returns once the HTTP API answers (the routes start before it), failing if it does not.
      */
     public static PackagedGateway start(Path workDir, String logName, Map<String, String> settings) throws Exception {
+        PackagedGateway gateway = launch(workDir, logName, settings);
+        try {
+            gateway.awaitServing(Duration.ofSeconds(120));
+        } catch (Throwable e) {
+            gateway.printLog();
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    /** Starts java -jar as {@link #start} does, without waiting for anything (a crash test may kill it while it starts). */
+    public static PackagedGateway launch(Path workDir, String logName, Map<String, String> settings) throws Exception {
         String jar = System.getProperty("gateway.jar");
         assertThat(jar).as("system property gateway.jar (set by failsafe)").isNotBlank();
         int httpPort = FreePorts.next();
@@ -55,15 +68,12 @@ public final class PackagedGateway implements AutoCloseable {
         Path log = workDir.resolve(logName);
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        PackagedGateway gateway = new PackagedGateway(process, log, httpPort);
-        try {
-            awaitHttp(gateway.http, process, httpPort, Duration.ofSeconds(120));
-        } catch (Throwable e) {
-            gateway.printLog();
-            gateway.close();
-            throw e;
-        }
-        return gateway;
+        return new PackagedGateway(process, log, httpPort);
+    }
+
+    /** Until the HTTP API serves calls (see {@link #awaitHttp}). */
+    public void awaitServing(Duration timeout) throws Exception {
+        awaitHttp(http, process, httpPort, timeout);
     }
 
     /**
@@ -97,6 +107,12 @@ public final class PackagedGateway implements AutoCloseable {
     /** SIGTERM, as kill, docker stop and Kubernetes send it. */
     public void sigterm() {
         process.destroy();
+    }
+
+    /** SIGKILL, as a crash, the OOM killer or a lost machine end the process; returns once it has ended. */
+    public void sigkill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the gateway ends at SIGKILL").isTrue();
     }
 
     /** Waits for the process to end; fails if it is still running after the bound. Returns its exit status. */
