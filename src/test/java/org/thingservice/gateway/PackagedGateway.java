@@ -45,6 +45,19 @@ public final class PackagedGateway implements AutoCloseable {
      * workDir/logName; returns once the HTTP API answers (the routes start before it), failing if it does not.
      */
     public static PackagedGateway start(Path workDir, String logName, Map<String, String> settings) throws Exception {
+        PackagedGateway gateway = launch(workDir, logName, settings);
+        try {
+            awaitHttp(gateway.http, gateway.process, gateway.httpPort, Duration.ofSeconds(120));
+        } catch (Throwable e) {
+            gateway.printLog();
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    /** Like start, but returns at once: the process may not even listen yet. */
+    public static PackagedGateway launch(Path workDir, String logName, Map<String, String> settings) throws IOException {
         String jar = System.getProperty("gateway.jar");
         assertThat(jar).as("system property gateway.jar (set by failsafe)").isNotBlank();
         int httpPort = FreePorts.next();
@@ -55,15 +68,7 @@ public final class PackagedGateway implements AutoCloseable {
         Path log = workDir.resolve(logName);
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        PackagedGateway gateway = new PackagedGateway(process, log, httpPort);
-        try {
-            awaitHttp(gateway.http, process, httpPort, Duration.ofSeconds(120));
-        } catch (Throwable e) {
-            gateway.printLog();
-            gateway.close();
-            throw e;
-        }
-        return gateway;
+        return new PackagedGateway(process, log, httpPort);
     }
 
     /**
@@ -145,8 +150,8 @@ public final class PackagedGateway implements AutoCloseable {
     }
 
     /**
-     * Until the gateway process's route answers on the port (Vert.x listens, and answers 404, before the routes are
-     * up: a call then would fail); fails at once if the process died.
+     * Until the gateway process's route answers on the port (Vert.x listens before the routes are up, and a call then
+     * is answered ServiceUnavailable); fails at once if the process died.
      */
     public static void awaitHttp(HttpClient http, Process process, int httpPort, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
