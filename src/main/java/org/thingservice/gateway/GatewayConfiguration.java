@@ -15,6 +15,7 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -37,6 +38,7 @@ import org.thingservice.gateway.correlate.CorrelationRepository;
 import org.thingservice.gateway.correlate.PendingReplies;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
+import org.thingservice.gateway.invoke.HttpAvailability;
 import org.thingservice.gateway.invoke.HttpRequestReader;
 import org.thingservice.gateway.invoke.NonBlockingHttpEngine;
 import org.thingservice.gateway.invoke.InFlightLimit;
@@ -138,7 +140,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("alinkCodec", codec);
         registry.bind("deviceManagement", new DeviceManagement(devices));
         registry.bind("httpRequestReader", new HttpRequestReader());
-        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
+        // from the moment the HTTP server listens, a call the HTTP route does not serve yet (or any more) is answered
+        // ServiceUnavailable in the API's shape; camel-main has added the server (camel.server.enabled) by now
+        HttpAvailability availability = new HttpAvailability();
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine(availability));
+        MainHttpServer httpServer = context.hasService(MainHttpServer.class);
+        if (httpServer != null) {
+            availability.guard(httpServer.getConfiguration());
+        }
         registry.bind("requestValidator", new RequestValidator(
                 Long.parseLong(required(properties, "gateway.invoke.timeout")),
                 Long.parseLong(required(properties, "gateway.invoke.max-timeout")),

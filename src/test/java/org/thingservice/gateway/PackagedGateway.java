@@ -161,8 +161,8 @@ public final class PackagedGateway implements AutoCloseable {
     }
 
     /**
-     * Until the gateway process's route answers on the port (Vert.x listens, and answers 404, before the routes are
-     * up: a call then would fail); fails at once if the process died.
+     * Until the gateway process's route answers on the port (Vert.x listens before the routes are up, and a call then
+     * is answered ServiceUnavailable); fails at once if the process died.
      */
     public static void awaitHttp(HttpClient http, Process process, int httpPort, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();

@@ -28,6 +28,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "InvalidParameter", "The parameter \"" + RequestValidator.shorten(name) + "\" is invalid: " + why);
     }
 
+    /** 503: the gateway serves no calls at the moment (starting or stopping); the caller may retry. */
+    public static ApiException serviceUnavailable(String why) {
+        return new ApiException(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server: " + why);
+    }
+
     public String code() {
         return code;
     }

@@ -11,4 +11,9 @@ public record ErrorResponse(
         @JsonProperty("RequestId") String requestId,
         @JsonProperty("Code") String code,
         @JsonProperty("Message") String message) {
+
+    /** The answer to a gateway-level error (not a business one: that is answered with Success:false). */
+    public static ErrorResponse of(String requestId, ApiException error) {
+        return new ErrorResponse(requestId, error.code(), error.getMessage());
+    }
 }

@@ -33,28 +33,71 @@ import org.slf4j.LoggerFactory;
  * first steps block: the registry database, the MQTT publish) as an asynchronous processor, so the worker is free
  * again once the call is parked, and writes the answer when the route completes. Unlike Camel's consumer it copies
  * neither request headers nor form fields into the message (HttpRequestReader reads them from the request) and has
- * no proxy mode.
+ * no proxy mode. The consumer of / tells HttpAvailability when it serves calls and when it stops serving them, so that
+ * the server answers ServiceUnavailable in the API's shape before and after.
  */
 public final class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
 
+    private final HttpAvailability availability;
+
+    /** availability: told when the consumer of / serves calls and when it stops serving them */
+    public NonBlockingHttpEngine(HttpAvailability availability) {
+        this.availability = availability;
+    }
+
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new Consumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+        return new Consumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()),
+                availability);
     }
 
     static final class Consumer extends VertxPlatformHttpConsumer {
 
         private static final Logger LOG = LoggerFactory.getLogger(NonBlockingHttpEngine.class);
+        private final HttpAvailability availability;
 
         Consumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
-                String routerName) {
+                String routerName, HttpAvailability availability) {
             super(endpoint, processor, handlers, routerName);
+            this.availability = availability;
+        }
+
+        /** Tells the availability gate whether calls are served, if this is the consumer of the API's path. */
+        private void serving(boolean serving) {
+            if (HttpAvailability.PATH.equals(getEndpoint().getPath())) {
+                availability.serving(serving);
+            }
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            serving(true);
+        }
+
+        @Override
+        protected void doSuspend() throws Exception {
+            serving(false); // a graceful stop suspends the consumer first
+            super.doSuspend();
+        }
+
+        @Override
+        protected void doResume() throws Exception {
+            super.doResume();
+            serving(true);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            serving(false);
+            super.doStop();
         }
 
         @Override
         protected void handleRequest(RoutingContext ctx) {
             if (isSuspended()) {
-                ctx.response().setStatusCode(503).end();
+                // a call that passed the gate just before the consumer was suspended
+                availability.answerUnavailable(ctx.request());
                 return;
             }
             Context context = ctx.vertx().getOrCreateContext();

@@ -56,7 +56,7 @@ public final class Responses {
             metrics.invocation(source, false, error.code(), millis);
         }
         if (!error.isBusiness()) {
-            return new ErrorResponse(requestId, error.code(), error.getMessage());
+            return ErrorResponse.of(requestId, error);
         }
         return invocationCall
                 ? InvokeThingServiceResponse.failure(requestId, error.code(), error.getMessage())

@@ -5,10 +5,9 @@ import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /** DOWN while the registry database does not answer: no device can be looked up and no request claimed then. */
-public final class DatabaseHealthCheck extends AbstractHealthCheck {
+public final class DatabaseHealthCheck extends ReadinessCheck {
 
     private static final int VALID_TIMEOUT_SECONDS = 2;
     private final DataSource dataSource;

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.camel.Route;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.thingservice.gateway.mqtt.RequestPublisher;
 
 /**
@@ -15,7 +14,7 @@ import org.thingservice.gateway.mqtt.RequestPublisher;
  * broker outage disconnects them all, and Paho reconnects them when it is back. The requests go out through a
  * client of their own (RequestPublisher), checked too.
  */
-public final class MqttHealthCheck extends AbstractHealthCheck {
+public final class MqttHealthCheck extends ReadinessCheck {
 
     private final RequestPublisher publisher;
 

@@ -33,6 +33,9 @@ class MqttHealthTest extends MosquittoGatewayTestSupport {
         assertThat(down.path("status").asText()).as(down.toString()).isEqualTo("DOWN");
         assertThat(down.toString()).contains("MQTT clients not connected", "rrpc-replies", "request-publisher");
         assertThat(observe("/observe/health").statusCode()).isEqualTo(503);
+        // readiness follows the broker, liveness does not: a restart would not bring the broker back
+        assertThat(observe("/observe/health/ready").statusCode()).isEqualTo(503);
+        assertThat(observe("/observe/health/live").statusCode()).as(observe("/observe/health/live").body()).isEqualTo(200);
 
         mosquitto().start();
         long started = System.nanoTime();
