@@ -45,16 +45,36 @@ public final class PackagedGateway implements AutoCloseable {
      * workDir/logName; returns once the HTTP API answers (the routes start before it), failing if it does not.
      */
     public static PackagedGateway start(Path workDir, String logName, Map<String, String> settings) throws Exception {
+        int httpPort = FreePorts.next();
+        List<String> options = new ArrayList<>(List.of("-Dcamel.server.port=" + httpPort));
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return start(workDir, logName, options, Map.of(), httpPort);
+    }
+
+    /**
+     * As {@link #start}, but every setting given as an environment variable only (as a container is configured),
+     * the HTTP API's port too: CAMEL_SERVER_PORT, free, is added to the variables.
+     */
+    public static PackagedGateway startWithVariables(Path workDir, String logName, Map<String, String> variables) throws Exception {
+        int httpPort = FreePorts.next();
+        Map<String, String> environment = new HashMap<>(variables);
+        environment.put("CAMEL_SERVER_PORT", Integer.toString(httpPort));
+        return start(workDir, logName, List.of(), environment, httpPort);
+    }
+
+    private static PackagedGateway start(Path workDir, String logName, List<String> options, Map<String, String> environment,
+            int httpPort) throws Exception {
         String jar = System.getProperty("gateway.jar");
         assertThat(jar).as("system property gateway.jar (set by failsafe)").isNotBlank();
-        int httpPort = FreePorts.next();
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + System.getProperty("gateway.it.heap", "512m"), "-Dcamel.server.port=" + httpPort));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+                "-Xmx" + System.getProperty("gateway.it.heap", "512m")));
+        command.addAll(options);
         command.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
         Path log = workDir.resolve(logName);
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         PackagedGateway gateway = new PackagedGateway(process, log, httpPort);
         try {
             awaitHttp(gateway.http, process, httpPort, Duration.ofSeconds(120));
