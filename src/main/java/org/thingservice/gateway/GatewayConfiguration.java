@@ -85,6 +85,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         String brokerUrl = optional(properties, "gateway.mqtt.url");
         boolean embedded = brokerUrl == null;
         authentication(properties, embedded, registry); // first: a gateway that must not start starts nothing
+        if (!embedded) {
+            // the broker may be starting with the gateway: the publisher and the routes connect once, at start
+            StartRetry.awaitBroker(brokerUrl, startTimeout(properties));
+        }
         if (embedded) {
             EmbeddedBroker broker = new EmbeddedBroker(Integer.parseInt(required(properties, "gateway.mqtt.embedded.port")));
             broker.start(); // before the MQTT endpoints connect
@@ -266,16 +270,30 @@ public class GatewayConfiguration implements CamelConfiguration {
         config.setMaximumPoolSize(DatabaseUrl.poolSize(url));
         // a database that is down fails calls (and the health check) after this, not after Hikari's 30 s
         config.setConnectionTimeout(Long.parseLong(required(properties, "gateway.registry.connection-timeout")));
-        HikariDataSource dataSource = new HikariDataSource(config);
+        // a database started with the gateway (compose, Kubernetes) may take a while to accept connections
+        HikariDataSource dataSource = StartRetry.until("The registry database", startTimeout(properties),
+                StartRetry::databaseNotUpYet, () -> {
+                    HikariDataSource pool = new HikariDataSource(config);
+                    try {
+                        Flyway.configure().dataSource(pool).load().migrate();
+                        return pool;
+                    } catch (RuntimeException e) {
+                        pool.close();
+                        throw e;
+                    }
+                });
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 dataSource.close();
             }
         });
-        Flyway.configure().dataSource(dataSource).load().migrate();
         PreviousDatabase.migrate(Path.of(required(properties, "gateway.registry.previous")), user, password, dataSource);
         return dataSource;
+    }
+
+    private static Duration startTimeout(PropertiesComponent properties) {
+        return Duration.ofMillis(Long.parseLong(required(properties, "gateway.dependencies.start-timeout")));
     }
 
     private static String optional(PropertiesComponent properties, String key) {

@@ -1,9 +1,14 @@
 package org.thingservice.gateway;
 
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
-/** java -jar thing-service-gateway.jar: defaults from the jar, overridden by ./application.properties, -D and env vars. */
+/** java -jar thing-service-gateway.jar: defaults from the jar, overridden by ./application.properties, env vars and -D. */
 public final class GatewayMain {
+
+    private static final String WORKING_DIRECTORY_PROPERTIES = "application.properties";
 
     private GatewayMain() {
     }
@@ -13,9 +18,15 @@ public final class GatewayMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "gateway-logback.xml");
         }
+        // every setting as a variable, CAMEL_SERVER_PORT and CAMEL_COMPONENT_* included (Camel alone skips those)
+        List<String> fromEnvironment = EnvironmentSettings.apply(System.getenv(), Path.of(WORKING_DIRECTORY_PROPERTIES));
+        if (!fromEnvironment.isEmpty()) {
+            // the keys only: a value may be a password
+            LoggerFactory.getLogger(GatewayMain.class).info("Settings from environment variables: {}", String.join(", ", fromEnvironment));
+        }
         Main main = new Main();
         // the first location that has a key wins: ./application.properties must come before the packaged defaults
-        main.setPropertyPlaceholderLocations("file:application.properties;optional=true,classpath:application.properties");
+        main.setPropertyPlaceholderLocations("file:" + WORKING_DIRECTORY_PROPERTIES + ";optional=true,classpath:application.properties");
         main.configure().addConfiguration(GatewayConfiguration.class);
         main.run(args);
     }

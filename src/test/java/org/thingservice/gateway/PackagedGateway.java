@@ -45,7 +45,44 @@ public final class PackagedGateway implements AutoCloseable {
      * workDir/logName; returns once the HTTP API answers (the routes start before it), failing if it does not.
      */
     public static PackagedGateway start(Path workDir, String logName, Map<String, String> settings) throws Exception {
-        PackagedGateway gateway = launch(workDir, logName, settings);
+        return awaitServing(launch(workDir, logName, settings));
+    }
+
+    /**
+     * As {@link #start}, but every setting given as an environment variable only (as a container is configured),
+     * the HTTP API's port too: CAMEL_SERVER_PORT, free, is added to the variables.
+     */
+    public static PackagedGateway startWithVariables(Path workDir, String logName, Map<String, String> variables) throws Exception {
+        int httpPort = FreePorts.next();
+        Map<String, String> environment = new HashMap<>(variables);
+        environment.put("CAMEL_SERVER_PORT", Integer.toString(httpPort));
+        return awaitServing(launch(workDir, logName, List.of(), environment, httpPort));
+    }
+
+    /** Starts java -jar as {@link #start} does, without waiting for anything (a crash test may kill it while it starts). */
+    public static PackagedGateway launch(Path workDir, String logName, Map<String, String> settings) throws Exception {
+        int httpPort = FreePorts.next();
+        List<String> options = new ArrayList<>(List.of("-Dcamel.server.port=" + httpPort));
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return launch(workDir, logName, options, Map.of(), httpPort);
+    }
+
+    private static PackagedGateway launch(Path workDir, String logName, List<String> options, Map<String, String> environment,
+            int httpPort) throws Exception {
+        String jar = System.getProperty("gateway.jar");
+        assertThat(jar).as("system property gateway.jar (set by failsafe)").isNotBlank();
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + System.getProperty("gateway.it.heap", "512m")));
+        command.addAll(options);
+        command.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
+        Path log = workDir.resolve(logName);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return new PackagedGateway(builder.start(), log, httpPort);
+    }
+
+    private static PackagedGateway awaitServing(PackagedGateway gateway) throws Exception {
         try {
             gateway.awaitServing(Duration.ofSeconds(120));
         } catch (Throwable e) {
@@ -54,21 +91,6 @@ public final class PackagedGateway implements AutoCloseable {
             throw e;
         }
         return gateway;
-    }
-
-    /** Starts java -jar as {@link #start} does, without waiting for anything (a crash test may kill it while it starts). */
-    public static PackagedGateway launch(Path workDir, String logName, Map<String, String> settings) throws Exception {
-        String jar = System.getProperty("gateway.jar");
-        assertThat(jar).as("system property gateway.jar (set by failsafe)").isNotBlank();
-        int httpPort = FreePorts.next();
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + System.getProperty("gateway.it.heap", "512m"), "-Dcamel.server.port=" + httpPort));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
-        Path log = workDir.resolve(logName);
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        return new PackagedGateway(process, log, httpPort);
     }
 
     /** Until the HTTP API serves calls (see {@link #awaitHttp}). */

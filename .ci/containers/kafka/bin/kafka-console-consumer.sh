@@ -1,0 +1,2 @@
+#!/bin/sh
+KAFKA_HEAP_OPTS=-Xmx128m exec /bin/sh /opt/kafka/bin/run-class.sh org.apache.kafka.tools.consumer.ConsoleConsumer "$@"
