@@ -38,9 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -511,7 +509,7 @@ class InvokeBenchmark extends GatewayTestSupport {
 
         FastDevice(String brokerUrl) throws MqttException {
             client = new MqttAsyncClient(brokerUrl, "bench-device-" + UUID.randomUUID(), new MemoryPersistence());
-            client.setCallback(new Callback() {
+            client.setCallback(new MqttMessageCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) throws Exception {
                     answer(topic, message.getPayload());
@@ -551,7 +549,7 @@ class InvokeBenchmark extends GatewayTestSupport {
             String device = String.format(Locale.ROOT, "bench-%02d", index);
             requestTopic = "/sys/" + PK + "/" + device + "/rrpc/request/";
             client = new MqttAsyncClient(brokerUrl, "bench-caller-" + UUID.randomUUID(), new MemoryPersistence());
-            client.setCallback(new Callback() {
+            client.setCallback(new MqttMessageCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
                     CompletableFuture<String> reply = waiting.remove(topic.substring(topic.lastIndexOf('/') + 1));
@@ -600,28 +598,6 @@ class InvokeBenchmark extends GatewayTestSupport {
 
         @Override
         public void close() {
-        }
-    }
-
-    private abstract static class Callback implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 
