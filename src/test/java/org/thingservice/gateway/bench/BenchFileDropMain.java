@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -25,22 +24,18 @@ public final class BenchFileDropMain {
     public static void main(String[] args) throws Exception {
         Path inbox = Path.of(args[0]);
         Path outbox = Path.of(args[1]);
-        int n = Integer.parseInt(args[2]);
-        int silentEvery = Integer.parseInt(args[3]);
-        int silentTimeout = Integer.parseInt(args[4]);
-        double maxSeconds = Double.parseDouble(args[5]);
-        String label = args[6];
-        String runId = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String name = "bench-" + runId;
+        BenchLoad.Plan plan = BenchLoad.Plan.parse(args, 2);
+        int n = plan.n();
+        String name = "bench-" + plan.runId();
 
         Files.createDirectories(inbox);
         Path staging = Files.writeString(inbox.resolveSibling(name + ".jsonl"), IntStream.range(0, n)
-                .mapToObj(i -> BenchLoad.request(runId, i, silentEvery, silentTimeout)).collect(Collectors.joining("\n", "", "\n")));
-        int silentCount = (int) IntStream.range(0, n).filter(i -> BenchLoad.silent(i, silentEvery)).count();
+                .mapToObj(i -> plan.request(i)).collect(Collectors.joining("\n", "", "\n")));
+        int silentCount = (int) IntStream.range(0, n).filter(i -> plan.silent(i)).count();
         Path result = outbox.resolve(name + ".results.jsonl");
         long start = System.nanoTime();
         Files.move(staging, inbox.resolve(name + ".jsonl"), StandardCopyOption.ATOMIC_MOVE);
-        long deadline = start + (long) (maxSeconds * 1e9);
+        long deadline = start + (long) (plan.maxSeconds() * 1e9);
         while (!Files.exists(result) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
@@ -59,12 +54,12 @@ public final class BenchFileDropMain {
                 } else if (!line.isBlank()) {
                     other++;
                     if (other == 1) {
-                        System.err.println("file " + label + ": a result neither Success nor TIMEOUT: " + line);
+                        System.err.println("file " + plan.label() + ": a result neither Success nor TIMEOUT: " + line);
                     }
                 }
             }
         }
         double seconds = (end - start) / 1e9;
-        BenchLoad.printResult("file", label, n, silentCount, ok, timedOut, other, seconds, seconds, complete);
+        BenchLoad.printResult("file", plan.label(), n, silentCount, ok, timedOut, other, seconds, seconds, complete);
     }
 }

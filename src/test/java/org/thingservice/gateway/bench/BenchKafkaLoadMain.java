@@ -3,7 +3,6 @@ package org.thingservice.gateway.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,12 +30,8 @@ public final class BenchKafkaLoadMain {
         String bootstrap = args[0];
         String requestsTopic = args[1];
         String resultsTopic = args[2];
-        int n = Integer.parseInt(args[3]);
-        int silentEvery = Integer.parseInt(args[4]);
-        int silentTimeout = Integer.parseInt(args[5]);
-        double maxSeconds = Double.parseDouble(args[6]);
-        String label = args[7];
-        String runId = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        BenchLoad.Plan plan = BenchLoad.Plan.parse(args, 3);
+        int n = plan.n();
 
         Properties consumerProps = new Properties();
         consumerProps.put("bootstrap.servers", bootstrap);
@@ -59,8 +54,8 @@ public final class BenchKafkaLoadMain {
             int silentCount = 0;
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                silentCount += BenchLoad.silent(i, silentEvery) ? 1 : 0;
-                producer.send(new ProducerRecord<>(requestsTopic, runId + "-" + i, BenchLoad.request(runId, i, silentEvery, silentTimeout)));
+                silentCount += plan.silent(i) ? 1 : 0;
+                producer.send(new ProducerRecord<>(requestsTopic, plan.runId() + "-" + i, plan.request(i)));
             }
             producer.flush();
             int received = 0;
@@ -71,14 +66,14 @@ public final class BenchKafkaLoadMain {
             long lastRest = 0;
             long lastAny = 0;
             String firstOther = null;
-            long deadline = start + (long) (maxSeconds * 1e9);
+            long deadline = start + (long) (plan.maxSeconds() * 1e9);
             while (received < n && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : results.poll(Duration.ofMillis(20))) {
                     String key = record.key();
-                    if (key == null || !key.startsWith(runId + "-")) {
+                    if (key == null || !key.startsWith(plan.runId() + "-")) {
                         continue; // an earlier run's late result
                     }
-                    int i = Integer.parseInt(key.substring(runId.length() + 1));
+                    int i = Integer.parseInt(key.substring(plan.runId().length() + 1));
                     if (seen[i]) {
                         continue;
                     }
@@ -95,18 +90,18 @@ public final class BenchKafkaLoadMain {
                         other++;
                         firstOther = firstOther == null ? value : firstOther;
                     }
-                    if (!BenchLoad.silent(i, silentEvery) && --restLeft == 0) {
+                    if (!plan.silent(i) && --restLeft == 0) {
                         lastRest = now;
                     }
                 }
             }
             long end = System.nanoTime();
             if (firstOther != null) {
-                System.err.println("Kafka " + label + ": " + other + " results neither Success nor TIMEOUT, the first: " + firstOther);
+                System.err.println("Kafka " + plan.label() + ": " + other + " results neither Success nor TIMEOUT, the first: " + firstOther);
             }
             double secondsAll = ((received == n ? lastAny : end) - start) / 1e9;
             double secondsRest = ((restLeft == 0 ? lastRest : end) - start) / 1e9;
-            BenchLoad.printResult("kafka", label, n, silentCount, ok, timedOut, other, secondsAll, secondsRest, received == n);
+            BenchLoad.printResult("kafka", plan.label(), n, silentCount, ok, timedOut, other, secondsAll, secondsRest, received == n);
         }
     }
 }

@@ -1,10 +1,11 @@
 package org.thingservice.gateway.bench;
 
 import java.util.Locale;
+import java.util.UUID;
 
 /**
- * What bench/run's Kafka and file loads share: the request of line or record i (every {@code silentEvery}-th one,
- * from the middle of each block, for the silent device with a Timeout), and the RESULT line they print.
+ * What bench/run's Kafka and file loads share: their arguments and requests (a {@link Plan}) and the RESULT line they
+ * print.
  */
 final class BenchLoad {
 
@@ -14,18 +15,31 @@ final class BenchLoad {
     private BenchLoad() {
     }
 
-    /** Whether request i of a load goes to the silent device (silentEvery 0: none does). */
-    static boolean silent(int i, int silentEvery) {
-        return silentEvery > 0 && i % silentEvery == silentEvery / 2;
-    }
+    /**
+     * A load: n requests, every silentEvery-th for the silent device with Timeout silentTimeout ms, bounded by maxSeconds,
+     * named label; runId (the label and a random part) makes its RequestIds, record keys and file name its own.
+     */
+    record Plan(int n, int silentEvery, int silentTimeout, double maxSeconds, String label, String runId) {
+        /** From the arguments n silentEvery silentTimeout maxSeconds label, at args[from] on. */
+        static Plan parse(String[] args, int from) {
+            String label = args[from + 4];
+            return new Plan(Integer.parseInt(args[from]), Integer.parseInt(args[from + 1]), Integer.parseInt(args[from + 2]),
+                    Double.parseDouble(args[from + 3]), label, label + "-" + UUID.randomUUID().toString().substring(0, 8));
+        }
 
-    /** The JSON request i, as a Kafka record's value or a batch file's line. */
-    static String request(String runId, int i, int silentEvery, int silentTimeout) {
-        boolean silent = silent(i, silentEvery);
-        String device = silent ? SILENT_DEVICE : "lamp-" + (i % 2 + 1);
-        String timeout = silent ? ",\"Timeout\":" + silentTimeout : "";
-        return "{\"RequestId\":\"" + runId + "-" + i + "\",\"ProductKey\":\"" + PK + "\",\"DeviceName\":\"" + device + "\"" + timeout
-                + ",\"Identifier\":\"Blink\",\"Args\":{\"param1\":" + (i % 10) + "}}";
+        /** Whether request i goes to the silent device (silentEvery 0: none does), from the middle of each block. */
+        boolean silent(int i) {
+            return silentEvery > 0 && i % silentEvery == silentEvery / 2;
+        }
+
+        /** The JSON request i, as a Kafka record's value or a batch file's line. */
+        String request(int i) {
+            boolean silent = silent(i);
+            String device = silent ? SILENT_DEVICE : "lamp-" + (i % 2 + 1);
+            String timeout = silent ? ",\"Timeout\":" + silentTimeout : "";
+            return "{\"RequestId\":\"" + runId + "-" + i + "\",\"ProductKey\":\"" + PK + "\",\"DeviceName\":\"" + device + "\"" + timeout
+                    + ",\"Identifier\":\"Blink\",\"Args\":{\"param1\":" + (i % 10) + "}}";
+        }
     }
 
     static void printResult(String kind, String label, int n, int silentCount, int ok, int timedOut, int other,
