@@ -58,8 +58,8 @@ public class AuthenticationConfiguration implements CamelConfiguration {
         String file = Settings.optional(keysFile);
         if (file == null) {
             throw new IllegalStateException("Caller authentication is on, but gateway.auth.keys names no keys file: create a "
-                    + "CSV file with the header AccessKeyId,AccessKeySecret and one line per caller (README: Caller "
-                    + "authentication) and set gateway.auth.keys to its path.");
+                    + "CSV file with the header AccessKeyId,AccessKeySecret and one line per caller (docs/security.md, "
+                    + "or docker/new-key) and set gateway.auth.keys to its path.");
         }
         Path path = Path.of(file).toAbsolutePath();
         AccessKeys keys;
