@@ -19,9 +19,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  */
 public final class HttpRequestReader {
 
-    public static final String ACTION = "InvokeThingService";
-    /** exchange property: the request's parameters as sent, empty values included (they may be signed) */
-    public static final String PARAMETERS = "TsgHttpParameters";
+    /** the Action that goes to the invoke pipeline (every other one goes to device management) */
+    public static final String INVOKE_THING_SERVICE = "InvokeThingService";
 
     /**
      * Reads any call: its parameters as sent (for the signature), and those given, with its Action, in the exchange
@@ -33,7 +32,7 @@ public final class HttpRequestReader {
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         HttpServerRequest request = exchange.getMessage(HttpMessage.class).getRequest();
         Map<String, String> params = parameters(request);
-        exchange.setProperty(PARAMETERS, params);
+        exchange.setProperty(Exchanges.HTTP_PARAMETERS, params);
         Exchanges.format(exchange, ResponseFormat.parse(params.get("Format")));
         Map<String, String> given = new LinkedHashMap<>(params);
         given.values().removeIf(String::isEmpty); // an empty parameter counts as absent
