@@ -1,6 +1,5 @@
 package org.thingservice.gateway.auth;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.thingservice.gateway.text.FormEncoding;
 
 /**
  * Verifies the signature of one Alibaba Cloud POP request, V2 ({@code Signature} parameter, HMAC-SHA1) or V3
@@ -274,30 +274,11 @@ public final class SignatureVerifier {
         return query;
     }
 
-    /** Decodes {@code a=1&b=2}; on a malformed escape the raw text is kept (it then simply fails to verify). */
+    /** Decodes {@code a=1&b=2}; a value that does not decode is kept as it is (it then simply fails to verify). */
     static Map<String, String> parseUrlEncoded(String s) {
         Map<String, String> out = new HashMap<>();
-        if (s == null || s.isEmpty()) {
-            return out;
-        }
-        for (String pair : s.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(decode(name), decode(value));
-        }
+        FormEncoding.forEachPair(s, (name, value) -> out.put(FormEncoding.decodeOrKeep(name), FormEncoding.decodeOrKeep(value)));
         return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- common

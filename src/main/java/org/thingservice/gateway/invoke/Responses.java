@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * Builds the answer of every call, whichever source it came from, writes its one log line and counts it.
@@ -50,7 +51,7 @@ public final class Responses {
         // the message may echo what the caller sent: one bounded line whatever that was
         LOG.info("{} {} source={} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action),
                 invocation != null ? invocation : "RequestId=" + requestId, source, error.code(), millis, caller(exchange),
-                RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
+                Texts.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
         boolean invocationCall = HttpRequestReader.INVOKE_THING_SERVICE.equals(action);
         if (invocationCall) { // the invocation meters count service calls, not device management
             metrics.invocation(source, false, error.code(), millis);
