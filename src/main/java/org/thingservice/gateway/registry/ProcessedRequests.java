@@ -1,8 +1,5 @@
 package org.thingservice.gateway.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import javax.sql.DataSource;
@@ -36,10 +33,10 @@ public final class ProcessedRequests {
         DUPLICATE
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public ProcessedRequests(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
     }
 
     /** Claims the request before it goes to the device, or finds out why it must not go (see {@link Claim}). */
@@ -47,38 +44,27 @@ public final class ProcessedRequests {
         String key = exchange.getProperty(Exchanges.REQUEST_KEY, String.class);
         String source = exchange.getProperty(Exchanges.REQUEST_SOURCE, String.class);
         exchange.setProperty(Exchanges.ALREADY_DONE, false);
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO processed_request (request_key, source, state, updated_at) VALUES (?, ?, 'SENT', ?)")) {
-                insert.setString(1, key);
-                insert.setString(2, source);
-                insert.setTimestamp(3, new Timestamp(System.currentTimeMillis()));
-                insert.executeUpdate();
+        jdbc.withConnection(on -> {
+            if (on.insertUnlessDuplicate("INSERT INTO processed_request (request_key, source, state, updated_at) VALUES (?, ?, 'SENT', ?)",
+                    key, source, new Timestamp(System.currentTimeMillis()))) {
                 exchange.setProperty(Exchanges.CLAIM, Claim.NEW);
-                return;
-            } catch (SQLException e) {
-                if (!SqlErrors.isDuplicateKey(e)) {
-                    throw e;
-                }
+                return null;
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT source, state, result, updated_at FROM processed_request WHERE request_key = ?")) {
-                select.setString(1, key);
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    exchange.setProperty(Exchanges.CLAIMED_AT, rs.getTimestamp(4).getTime());
-                    if (!source.equals(rs.getString(1))) {
-                        exchange.setProperty(Exchanges.CLAIM, Claim.DUPLICATE);
-                        exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(1)); // the source of the first one, for the answer
-                    } else if ("DONE".equals(rs.getString(2))) {
-                        exchange.setProperty(Exchanges.CLAIM, Claim.ANSWERED);
-                        exchange.setProperty(Exchanges.ALREADY_DONE, true);
-                        exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(3));
-                    } else {
-                        exchange.setProperty(Exchanges.CLAIM, Claim.OUTCOME_UNKNOWN);
-                    }
+            return on.queryOne("SELECT source, state, result, updated_at FROM processed_request WHERE request_key = ?", rs -> {
+                exchange.setProperty(Exchanges.CLAIMED_AT, rs.getTimestamp(4).getTime());
+                if (!source.equals(rs.getString(1))) {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.DUPLICATE);
+                    exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(1)); // the source of the first one, for the answer
+                } else if ("DONE".equals(rs.getString(2))) {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.ANSWERED);
+                    exchange.setProperty(Exchanges.ALREADY_DONE, true);
+                    exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(3));
+                } else {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.OUTCOME_UNKNOWN);
                 }
-            }
-        }
+                return rs;
+            }, key).orElseThrow(() -> new SQLException("The claim of request " + key + " is gone"));
+        });
     }
 
     /** Answers a request that must not go to its device with an error saying why; lets any other pass. */
@@ -111,12 +97,7 @@ public final class ProcessedRequests {
         if (key == null || (claim != Claim.NEW && claim != Claim.OUTCOME_UNKNOWN)) {
             return; // never claimed (it failed before reaching a device), answered before, or not this source's key
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?")) {
-            update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            update.setString(2, exchange.getProperty(Exchanges.REQUEST_RESULT, String.class));
-            update.setString(3, key);
-            update.executeUpdate();
-        }
+        jdbc.update("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?",
+                new Timestamp(System.currentTimeMillis()), exchange.getProperty(Exchanges.REQUEST_RESULT, String.class), key);
     }
 }
