@@ -22,7 +22,7 @@ passed=0; failed=0
 pass() { passed=$((passed + 1)); printf 'PASS: %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-# a call signed by bin/invoke, as the README makes it, succeeds; the same call unsigned is refused
+# a call signed by bin/invoke, as docs/containers.md makes it, succeeds; the same call unsigned is refused
 signed_and_unsigned() { # URL WHERE
     check "a signed call through bin/invoke to $2 succeeds" \
         bin/invoke --url "$1" ProductKey=a1LampDemo1 DeviceName=lamp-1 Identifier=Blink 'Args={"param1":1}'
@@ -100,7 +100,7 @@ check "the image runs as a non-root user with its own group" \
 check "the image declares no VOLUME (no anonymous volumes left behind)" \
     test "$(podman image inspect -f '{{len .Config.Volumes}}' "$IMAGE")" = 0
 
-# a key for the signed calls, as the README's first step makes it
+# a key for the signed calls, as the first step of docs/containers.md makes it
 keys_file=$PROJECT/docker/secrets/access-keys.csv
 if [ ! -e "$keys_file" ]; then made_keys=true; fi
 eval "$(docker/new-key)"
@@ -191,7 +191,7 @@ kafka_host org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "l
 check "its result is on thing.invoke.results: the device answered ($(head -c 160 "$W/results.txt"))" \
     grep -q '"RequestId":"ci-kafka-1","Success":true' "$W/results.txt"
 
-# a batch file, copied into the inbox volume as the README does
+# a batch file, copied into the inbox volume as docs/containers.md does
 printf '%s\n' '{"RequestId":"ci-file-1","ProductKey":"a1LampDemo1","DeviceName":"lamp-1","Identifier":"Blink","Args":{"param1":4}}' \
     '{"RequestId":"ci-file-2","IotId":"LampDemoIotId0000002","Identifier":"Blink","Args":{"param1":5}}' > "$W/batch-ci.jsonl"
 podman cp "$W/batch-ci.jsonl" "$gw:/var/lib/gateway/inbox/batch-ci.jsonl"

@@ -4,11 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
@@ -33,10 +34,10 @@ import org.thingservice.gateway.invoke.ErrorCodes;
  * one the broker does not acknowledge within the timeout fails then. Its own Paho client uses the paho-mqtt5
  * component's connection settings (broker, TLS, user, keep-alive, reconnect delay) and QoS.
  */
-public final class RequestPublisher extends AsyncProcessorSupport {
+public final class RequestPublisher extends AsyncProcessorSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestPublisher.class);
-    /** of the client's id, and of the names of its threads (Paho's and the timeouts') */
+    /** of the client's id, and of the names of its threads (Paho's) */
     public static final String CLIENT_ID_PREFIX = "tsg-publisher-";
     /** what a broker that announces no Receive Maximum accepts (MQTT 5, 3.2.2.3.3) */
     private static final int MQTT5_DEFAULT_RECEIVE_MAXIMUM = 65535;
@@ -51,6 +52,7 @@ public final class RequestPublisher extends AsyncProcessorSupport {
     private final Queue<Publish> inFlight = new ConcurrentLinkedQueue<>();
     private volatile MqttAsyncClient client;
     private PublishGate gate;
+    private CamelContext camelContext;
     private ScheduledExecutorService sweeper;
 
     /**
@@ -63,6 +65,17 @@ public final class RequestPublisher extends AsyncProcessorSupport {
         this.maxInFlight = maxInFlight;
         this.gateWaitMillis = gateWaitMillis;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Set when the publisher is added to the context as a service: its timeouts run on a thread Camel owns. */
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
     }
 
     @Override
@@ -111,18 +124,14 @@ public final class RequestPublisher extends AsyncProcessorSupport {
         int limit = maxInFlight != null ? Math.min(maxInFlight, brokerLimit) : brokerLimit;
         gate = new PublishGate(limit, gateWaitMillis);
         LOG.info("MQTT requests: at most {} awaiting the broker's PUBACK at once (broker's Receive Maximum {})", limit, brokerLimit);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "MQTT " + CLIENT_ID_PREFIX + "timeouts");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        sweeper = executor;
+        // a daemon thread of Camel's, shut down with the context at the latest
+        sweeper = camelContext.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "MqttPublishTimeouts");
+        sweeper.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected void doStop() throws Exception {
-        sweeper.shutdownNow();
+        camelContext.getExecutorServiceManager().shutdownNow(sweeper);
         try {
             client.disconnect().waitForCompletion(TimeUnit.SECONDS.toMillis(mqtt.getConnectionTimeout()));
         } catch (MqttException e) {

@@ -5,11 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.thingservice.gateway.alink.MessageIds;
  * instance subscribes to every device reply (the Alink reply topics are fixed), so each receives the replies to the
  * others' calls too; knowing their prefixes, it can tell such a reply from one that nobody is waiting for.
  */
-public final class GatewayInstances extends ServiceSupport {
+public final class GatewayInstances extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayInstances.class);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
@@ -35,6 +36,7 @@ public final class GatewayInstances extends ServiceSupport {
     private final int prefix;
     private volatile Set<Integer> others = Set.of();
     private volatile long lookedUpAt = Long.MIN_VALUE;
+    private CamelContext camelContext;
     private ScheduledExecutorService heartbeat;
 
     private GatewayInstances(DataSource dataSource, Clock clock, int prefix) {
@@ -114,11 +116,8 @@ public final class GatewayInstances extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "GatewayInstances heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // a daemon thread of Camel's, shut down with the context at the latest
+        heartbeat = camelContext.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "GatewayInstancesHeartbeat");
         heartbeat.scheduleWithFixedDelay(() -> {
             try {
                 beat();
@@ -131,12 +130,23 @@ public final class GatewayInstances extends ServiceSupport {
     @Override
     protected void doStop() {
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            camelContext.getExecutorServiceManager().shutdownNow(heartbeat);
         }
         try {
             jdbc.update("DELETE FROM gateway_instance WHERE id_prefix = ?", prefix);
         } catch (SQLException e) {
             LOG.debug("Could not leave the gateway instances ({}); the prefix is free again after {}", e.getMessage(), STALE);
         }
+    }
+
+    /** Set when the instance is added to the context as a service: its heartbeat runs on a thread of the context's. */
+    @Override
+    public void setCamelContext(CamelContext context) {
+        camelContext = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 }

@@ -32,6 +32,7 @@ class RequestPublisherTest {
         mqtt.setBrokerUrl(broker.url());
         mqtt.setQos(1);
         publisher = new RequestPublisher(mqtt, 2, 1000, 5000);
+        publisher.setCamelContext(context); // its timeouts run on a thread of the context's ExecutorServiceManager
         publisher.start();
     }
 
