@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.thingservice.gateway.auth.AlibabaSignature;
+import org.thingservice.gateway.text.FormEncoding;
 
 /**
  * Runs the whole gateway, as configured by application.properties, once per test class: real HTTP server, real
@@ -176,21 +177,10 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
             return rawQuery;
         }
         Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            params.putIfAbsent(lenientDecode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : lenientDecode(pair.substring(eq + 1)));
-        }
+        FormEncoding.forEachPair(rawQuery, (name, value) -> params.putIfAbsent(FormEncoding.decodeOrKeep(name), FormEncoding.decodeOrKeep(value)));
         Map<String, String> signature = signV2(method, params, accessKey(), Instant.now());
         signature.keySet().removeAll(params.keySet());
         return rawQuery + "&" + encode(signature);
-    }
-
-    private static String lenientDecode(String s) {
-        try {
-            return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
     }
 
     /** A keys file for gateway.auth.keys, in a new temporary folder, with these keys. */

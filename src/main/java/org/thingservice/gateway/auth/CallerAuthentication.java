@@ -8,7 +8,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.Exchanges;
-import org.thingservice.gateway.invoke.HttpRequestReader;
 
 /**
  * The HTTP source's authentication step: the caller's Alibaba signature (V2 parameters or V3 Authorization header)
@@ -25,7 +24,7 @@ public final class CallerAuthentication {
     public void verify(Exchange exchange) {
         HttpServerRequest request = exchange.getMessage(HttpMessage.class).getRequest();
         @SuppressWarnings("unchecked")
-        Map<String, String> params = exchange.getProperty(HttpRequestReader.PARAMETERS, Map.class);
+        Map<String, String> params = exchange.getProperty(Exchanges.HTTP_PARAMETERS, Map.class);
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         if (!headers.containsKey("host") && request.authority() != null) {

@@ -1,27 +1,17 @@
 package org.thingservice.gateway.auth;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Verifies the signature of one Alibaba Cloud POP request, V2 ({@code Signature} parameter, HMAC-SHA1) or V3
- * ({@code Authorization: ACS3-HMAC-SHA256 ...}), and answers either success (with the AccessKeyId) or the POP error
- * Alibaba would return.
+ * Verifies the signature of one Alibaba Cloud POP request, V2 ({@code Signature} parameter, HMAC-SHA1:
+ * {@link V2Verifier}) or V3 ({@code Authorization: ACS3-HMAC-SHA256 ...}: {@link V3Verifier}), and answers either
+ * success (with the AccessKeyId) or the POP error Alibaba would return. Both share the time, key and nonce checks
+ * ({@link SignatureChecks}, {@link NonceStore}).
  *
  * <p>Order of checks: mandatory parameters, signature method, timestamp format and skew, AccessKeyId, (V3) body
  * hash, signature, nonce. The nonce is recorded only once the signature verified, so a forged request cannot burn
@@ -52,21 +42,10 @@ public final class SignatureVerifier {
         }
     }
 
-    static final String V2_SIGNATURE_METHOD = "HMAC-SHA1";
-    private static final List<String> V2_MANDATORY =
-            List.of("AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp");
-    private static final String HDR_AUTHORIZATION = "authorization";
-    private static final String HDR_DATE = "x-acs-date";
-    private static final String HDR_NONCE = "x-acs-signature-nonce";
-    private static final String HDR_CONTENT_SHA256 = "x-acs-content-sha256";
-    private static final String HDR_CONTENT_TYPE = "content-type";
-    private static final String SIGNATURE_MISMATCH_MESSAGE =
-            "Specified signature is not matched with our calculation. server string to sign is:";
-
-    private final SecretLookup keys;
-    private final Clock clock;
     private final Duration maxSkew;
     private final NonceStore nonces;
+    private final V2Verifier v2;
+    private final V3Verifier v3;
 
     /**
      * @param keys      AccessKeyId to secret
@@ -76,8 +55,8 @@ public final class SignatureVerifier {
      *                  answered {@code ServiceUnavailable} instead of growing memory
      */
     public SignatureVerifier(SecretLookup keys, Clock clock, Duration maxSkew, int maxNonces) {
-        this.keys = Objects.requireNonNull(keys, "keys");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(clock, "clock");
         this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
         if (maxSkew.isNegative() || maxSkew.isZero()) {
             throw new IllegalArgumentException("maxSkew must be > 0");
@@ -88,6 +67,9 @@ public final class SignatureVerifier {
         // A request stamped maxSkew in the future passes the time check until maxSkew after its stamp, that is up to
         // 2 x maxSkew after its first use: its nonce must be remembered that long, or it could be replayed.
         this.nonces = new NonceStore(maxSkew.multipliedBy(2).toMillis(), maxNonces);
+        SignatureChecks checks = new SignatureChecks(keys, clock, maxSkew, nonces);
+        this.v2 = new V2Verifier(checks);
+        this.v3 = new V3Verifier(checks);
     }
 
     /**
@@ -120,230 +102,21 @@ public final class SignatureVerifier {
         byte[] b = body == null ? new byte[0] : body;
 
         if (p.containsKey("Signature")) {
-            return verifyV2(httpMethod, p);
+            return v2.verify(httpMethod, p);
         }
         if (isV3(p, h)) {
-            return verifyV3(httpMethod, path, p, h, rawQuery, b, h.get(HDR_AUTHORIZATION).trim());
+            return v3.verify(httpMethod, path, p, h, rawQuery, b);
         }
-        String authorization = h.get(HDR_AUTHORIZATION);
+        String authorization = h.get(V3Verifier.HDR_AUTHORIZATION);
         if (authorization != null && authorization.trim().startsWith("ACS3-")) {
-            return invalidSignatureMethod();
+            return SignatureChecks.invalidSignatureMethod();
         }
-        return missing("Signature");
+        return SignatureChecks.missing("Signature");
     }
 
     /** Whether {@link #verify} takes this request for a V3 one (headers with lower-case names). */
     public static boolean isV3(Map<String, String> params, Map<String, String> headers) {
-        String authorization = headers.get(HDR_AUTHORIZATION);
-        return !params.containsKey("Signature") && authorization != null
-                && authorization.trim().startsWith(AlibabaSignature.V3_ALGORITHM);
-    }
-
-    // ---------------------------------------------------------------------------------------------- V2
-
-    private Result verifyV2(String httpMethod, Map<String, String> params) {
-        String signature = params.get("Signature");
-        if (isEmpty(signature)) {
-            return missing("Signature");
-        }
-        for (String name : V2_MANDATORY) {
-            if (isEmpty(params.get(name))) {
-                return missing(name);
-            }
-        }
-        if (!V2_SIGNATURE_METHOD.equals(params.get("SignatureMethod"))) {
-            return invalidSignatureMethod();
-        }
-        Result timeError = checkTime(params.get("Timestamp"));
-        if (timeError != null) {
-            return timeError;
-        }
-        String accessKeyId = params.get("AccessKeyId");
-        String secret = keys.secretOf(accessKeyId);
-        if (secret == null) {
-            return accessKeyNotFound();
-        }
-
-        // Core SDK signs empty-valued parameters (IotInstanceId=), Tea SDKs skip them: accept either.
-        String stringToSign = AlibabaSignature.v2StringToSign(httpMethod, params);
-        boolean match = constantTimeEquals(signature, AlibabaSignature.v2SignatureOfStringToSign(stringToSign, secret));
-        Map<String, String> nonEmpty = withoutEmptyValues(params);
-        if (nonEmpty.size() != params.size()) {
-            // Evaluate both variants regardless of the first outcome, to keep timing independent of which matched.
-            boolean matchWithout = constantTimeEquals(signature, AlibabaSignature.v2Signature(httpMethod, nonEmpty, secret));
-            match |= matchWithout;
-        }
-        if (!match) {
-            return Result.error("SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE + stringToSign, 400);
-        }
-        return recordNonce(accessKeyId, params.get("SignatureNonce"));
-    }
-
-    // ---------------------------------------------------------------------------------------------- V3
-
-    private Result verifyV3(String httpMethod, String path, Map<String, String> params, Map<String, String> headers,
-                            String rawQuery, byte[] body, String authorization) {
-        Map<String, String> auth = parseAuthorization(authorization);
-        if (auth == null) {
-            return incompleteSignature();
-        }
-        String accessKeyId = auth.get("Credential");
-        String signedHeadersField = auth.get("SignedHeaders");
-        String signature = auth.get("Signature");
-        if (isEmpty(accessKeyId) || isEmpty(signedHeadersField) || isEmpty(signature)) {
-            return incompleteSignature();
-        }
-        List<String> signedHeaders = new ArrayList<>();
-        for (String name : signedHeadersField.split(";", -1)) {
-            String n = name.trim().toLowerCase(Locale.ROOT);
-            if (n.isEmpty()) {
-                return incompleteSignature();
-            }
-            signedHeaders.add(n);
-        }
-        if (isEmpty(headers.get(HDR_DATE))) {
-            return missing(HDR_DATE);
-        }
-        String nonce = headers.get(HDR_NONCE);
-        if (isEmpty(nonce)) {
-            return missing(HDR_NONCE);
-        }
-        // An unsigned date or nonce could be replaced at will, which would defeat replay protection.
-        if (!signedHeaders.contains(HDR_DATE) || !signedHeaders.contains(HDR_NONCE)) {
-            return incompleteSignature();
-        }
-        Result timeError = checkTime(headers.get(HDR_DATE));
-        if (timeError != null) {
-            return timeError;
-        }
-        String secret = keys.secretOf(accessKeyId);
-        if (secret == null) {
-            return accessKeyNotFound();
-        }
-        String bodyHash = AlibabaSignature.sha256Hex(body);
-        String claimedHash = headers.get(HDR_CONTENT_SHA256);
-        if (claimedHash != null && !constantTimeEquals(claimedHash.trim().toLowerCase(Locale.ROOT), bodyHash)) {
-            return Result.error("SignatureDoesNotMatch",
-                    "Specified signature is not matched with our calculation. "
-                            + "x-acs-content-sha256 does not match the SHA-256 of the request body.", 400);
-        }
-        Map<String, String> query = rawQuery != null ? parseUrlEncoded(rawQuery) : queryOnly(params, headers, body);
-        String canonicalRequest = AlibabaSignature.v3CanonicalRequest(
-                httpMethod, path, query, headers, signedHeaders, bodyHash);
-        String expected = AlibabaSignature.v3Signature(canonicalRequest, secret);
-        if (!constantTimeEquals(signature.toLowerCase(Locale.ROOT), expected)) {
-            return Result.error("SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE
-                    + AlibabaSignature.v3StringToSign(canonicalRequest)
-                    + " server canonical request is:" + canonicalRequest, 400);
-        }
-        return recordNonce(accessKeyId, nonce);
-    }
-
-    /** Parses {@code ACS3-HMAC-SHA256 k=v,k=v,...}; {@code null} when malformed. */
-    private static Map<String, String> parseAuthorization(String authorization) {
-        String rest = authorization.substring(AlibabaSignature.V3_ALGORITHM.length());
-        if (rest.isEmpty() || !Character.isWhitespace(rest.charAt(0))) {
-            return null;
-        }
-        Map<String, String> fields = new HashMap<>();
-        for (String part : rest.trim().split(",")) {
-            String item = part.trim();
-            if (item.isEmpty()) {
-                continue;
-            }
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                return null;
-            }
-            fields.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
-        }
-        return fields;
-    }
-
-    /** The query part of {@code params}: everything except the names that come from a form-encoded body. */
-    private static Map<String, String> queryOnly(Map<String, String> params, Map<String, String> headers,
-                                                 byte[] body) {
-        String contentType = headers.get(HDR_CONTENT_TYPE);
-        if (body.length == 0 || contentType == null
-                || !contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return params;
-        }
-        Set<String> bodyNames = parseUrlEncoded(new String(body, StandardCharsets.UTF_8)).keySet();
-        Map<String, String> query = new HashMap<>(params);
-        query.keySet().removeAll(bodyNames);
-        return query;
-    }
-
-    /** Decodes {@code a=1&b=2}; on a malformed escape the raw text is kept (it then simply fails to verify). */
-    static Map<String, String> parseUrlEncoded(String s) {
-        Map<String, String> out = new HashMap<>();
-        if (s == null || s.isEmpty()) {
-            return out;
-        }
-        for (String pair : s.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(decode(name), decode(value));
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------- common
-
-    private Result checkTime(String value) {
-        Instant when;
-        try {
-            when = Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            return Result.error("InvalidTimeStamp.Format",
-                    "Specified time stamp or date value is not well formatted.", 400);
-        }
-        Duration skew = Duration.between(when, clock.instant()).abs();
-        if (skew.compareTo(maxSkew) > 0) {
-            return Result.error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", 400);
-        }
-        return null;
-    }
-
-    private Result recordNonce(String accessKeyId, String nonce) {
-        // a digest, so that each remembered nonce costs the same few bytes however long the caller made it
-        String key = Base64.getEncoder().encodeToString(
-                AlibabaSignature.sha256((accessKeyId + '\n' + nonce).getBytes(StandardCharsets.UTF_8)));
-        switch (nonces.checkAndRecord(key, clock.millis())) {
-            case USED:
-                return Result.error("SignatureNonceUsed", "Specified signature nonce was used already.", 400);
-            case FULL:
-                return Result.error("ServiceUnavailable",
-                        "The request has failed due to a temporary failure of the server.", 503);
-            default:
-                return Result.success(accessKeyId);
-        }
-    }
-
-    private static boolean constantTimeEquals(String given, String expected) {
-        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, String> withoutEmptyValues(Map<String, String> params) {
-        Map<String, String> out = new HashMap<>();
-        params.forEach((k, v) -> {
-            if (!isEmpty(v)) {
-                out.put(k, v);
-            }
-        });
-        return out;
+        return V3Verifier.isV3(params, headers);
     }
 
     private static Map<String, String> lowerCaseNames(Map<String, String> headers) {
@@ -358,80 +131,9 @@ public final class SignatureVerifier {
         return out;
     }
 
-    private static boolean isEmpty(String s) {
-        return s == null || s.isEmpty();
-    }
-
-    private static Result missing(String name) {
-        return Result.error("MissingParameter",
-                "The input parameter \"" + name + "\" that is mandatory for processing this request is not supplied.",
-                400);
-    }
-
-    private static Result invalidSignatureMethod() {
-        return Result.error("InvalidSignatureMethod", "Specified signature method is not valid.", 400);
-    }
-
-    private static Result incompleteSignature() {
-        return Result.error("IncompleteSignature", "The request signature does not conform to Aliyun standards.", 400);
-    }
-
-    private static Result accessKeyNotFound() {
-        return Result.error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404);
-    }
-
     /** Number of nonces currently remembered (for tests and metrics). */
     int rememberedNonces() {
         return nonces.size();
-    }
-
-    /**
-     * Bounded memory of (AccessKeyId, nonce) pairs with their first-use time. Entries are kept in insertion order,
-     * which is time order, so expired entries are evicted from the head. When full of unexpired entries the store
-     * refuses new ones rather than grow.
-     */
-    static final class NonceStore {
-        enum Outcome { RECORDED, USED, FULL }
-
-        private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
-        private final long windowMillis;
-        private final int maxEntries;
-
-        NonceStore(long windowMillis, int maxEntries) {
-            this.windowMillis = windowMillis;
-            this.maxEntries = maxEntries;
-        }
-
-        synchronized Outcome checkAndRecord(String key, long nowMillis) {
-            evictExpired(nowMillis);
-            Long firstSeen = seen.get(key);
-            if (firstSeen != null) {
-                if (nowMillis - firstSeen <= windowMillis) {
-                    return Outcome.USED;
-                }
-                seen.remove(key); // expired but not at the head (clock moved back): forget and re-record at the tail
-            }
-            if (seen.size() >= maxEntries) {
-                return Outcome.FULL;
-            }
-            seen.put(key, nowMillis);
-            return Outcome.RECORDED;
-        }
-
-        private void evictExpired(long nowMillis) {
-            Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator();
-            while (it.hasNext()) {
-                if (nowMillis - it.next().getValue() > windowMillis) {
-                    it.remove();
-                } else {
-                    break;
-                }
-            }
-        }
-
-        synchronized int size() {
-            return seen.size();
-        }
     }
 
     @Override

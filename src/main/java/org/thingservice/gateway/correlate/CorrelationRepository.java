@@ -25,8 +25,6 @@ import org.thingservice.gateway.invoke.Invocation;
 public final class CorrelationRepository extends ServiceSupport implements AggregationRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorrelationRepository.class);
-    /** exchange property: set on a request half brought back from the database */
-    public static final String RESTORED = "TsgRestored";
 
     private final MemoryAggregationRepository memory = new MemoryAggregationRepository();
     private final PendingReplies pending;
@@ -66,7 +64,7 @@ public final class CorrelationRepository extends ServiceSupport implements Aggre
         }
         Exchange group = new DefaultExchange(context);
         group.setProperty(Exchanges.INVOCATION, Invocation.awaitingForward(call.requestId(), call.device(), call.identifier(), call.messageId()));
-        group.setProperty(RESTORED, true);
+        group.setProperty(Exchanges.RESTORED, true);
         group.setProperty(ExchangePropertyKey.AGGREGATED_SIZE, 1); // one half in: the reply completes it (completionSize 2)
         group.getMessage().setHeader(Exchanges.CORRELATION_KEY, key);
         group.getMessage().setHeader(Exchanges.REPLY_TIMEOUT, Math.max(1, call.expiresAt() - pending.now()));

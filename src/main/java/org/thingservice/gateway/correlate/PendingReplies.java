@@ -1,8 +1,5 @@
 package org.thingservice.gateway.correlate;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -12,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.registry.Jdbc;
 
 /**
  * The async calls whose reply is still awaited for forwarding, kept in the database (table pending_reply): the part
@@ -27,11 +25,11 @@ public final class PendingReplies {
     public record Pending(String key, String requestId, Device device, String identifier, String messageId, long expiresAt) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
 
     public PendingReplies(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
     }
 
@@ -51,36 +49,19 @@ public final class PendingReplies {
     }
 
     void record(Pending pending) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO pending_reply (correlation_key, request_id, iot_id, "
-                     + "product_key, device_name, identifier, message_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, pending.key());
-            insert.setString(2, pending.requestId());
-            insert.setString(3, pending.device().iotId());
-            insert.setString(4, pending.device().productKey());
-            insert.setString(5, pending.device().deviceName());
-            insert.setString(6, pending.identifier());
-            insert.setString(7, pending.messageId());
-            insert.setLong(8, pending.expiresAt());
-            insert.executeUpdate();
-        }
+        jdbc.update("INSERT INTO pending_reply (correlation_key, request_id, iot_id, product_key, device_name, identifier, "
+                        + "message_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                pending.key(), pending.requestId(), pending.device().iotId(), pending.device().productKey(),
+                pending.device().deviceName(), pending.identifier(), pending.messageId(), pending.expiresAt());
     }
 
     /** The call awaiting the reply with this key, unless there is none or its window has passed. */
     public Pending find(String key) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT request_id, iot_id, product_key, device_name, identifier, "
-                     + "message_id, expires_at FROM pending_reply WHERE correlation_key = ? AND expires_at > ?")) {
-            select.setString(1, key);
-            select.setLong(2, clock.millis());
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new Pending(key, rs.getString(1), new Device(rs.getString(2), rs.getString(3), rs.getString(4)),
-                        rs.getString(5), rs.getString(6), rs.getLong(7));
-            }
-        }
+        return jdbc.queryOne("SELECT request_id, iot_id, product_key, device_name, identifier, message_id, expires_at "
+                        + "FROM pending_reply WHERE correlation_key = ? AND expires_at > ?",
+                rs -> new Pending(key, rs.getString(1), new Device(rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getString(5), rs.getString(6), rs.getLong(7)),
+                key, clock.millis()).orElse(null);
     }
 
     /**
@@ -89,10 +70,8 @@ public final class PendingReplies {
      * counts as true: a reply forwarded twice is better than one lost.
      */
     public boolean claim(String key) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM pending_reply WHERE correlation_key = ?")) {
-            delete.setString(1, key);
-            return delete.executeUpdate() == 1;
+        try {
+            return jdbc.update("DELETE FROM pending_reply WHERE correlation_key = ?", key) == 1;
         } catch (SQLException e) {
             LOG.warn("Could not mark the async reply {} as handled ({}); it is forwarded anyway", key, e.getMessage());
             return true;
@@ -104,11 +83,8 @@ public final class PendingReplies {
      * while it waited). A failure is only logged: find() ignores rows past their window anyway.
      */
     public void forget(String key) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM pending_reply WHERE correlation_key = ? OR expires_at <= ?")) {
-            delete.setString(1, key);
-            delete.setLong(2, clock.millis());
-            delete.executeUpdate();
+        try {
+            jdbc.update("DELETE FROM pending_reply WHERE correlation_key = ? OR expires_at <= ?", key, clock.millis());
         } catch (SQLException e) {
             LOG.warn("Could not delete the timed-out async call {} ({})", key, e.getMessage());
         }
@@ -116,11 +92,7 @@ public final class PendingReplies {
 
     /** Deletes what a stopped or crashed instance left behind once its window has passed; returns how many. */
     public int purgeExpired() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM pending_reply WHERE expires_at <= ?")) {
-            delete.setLong(1, clock.millis());
-            return delete.executeUpdate();
-        }
+        return jdbc.update("DELETE FROM pending_reply WHERE expires_at <= ?", clock.millis());
     }
 
     public long now() {

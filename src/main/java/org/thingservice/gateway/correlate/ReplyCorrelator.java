@@ -28,12 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class ReplyCorrelator implements AggregationStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplyCorrelator.class);
-    /** exchange property: set on a group that starts with a reply, which completes it at once */
-    public static final String ORPHAN = "TsgOrphanReply";
-    /** exchange property: set when an async reply is to be forwarded */
-    public static final String FORWARD = "TsgForwardReply";
-    private static final String REPLY = "TsgReply";
-    private static final String REPLY_TOPIC = "TsgReplyTopic";
     private static final int REMEMBERED = 10_000;
 
     private final AlinkCodec codec;
@@ -69,16 +63,16 @@ public final class ReplyCorrelator implements AggregationStrategy {
     public Exchange aggregate(Exchange group, Exchange incoming) {
         boolean isReply = incoming.getProperty(Exchanges.INVOCATION) == null;
         if (isReply) {
-            incoming.setProperty(REPLY, incoming.getMessage().getBody(String.class));
-            incoming.setProperty(REPLY_TOPIC, incoming.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC));
+            incoming.setProperty(Exchanges.REPLY, incoming.getMessage().getBody(String.class));
+            incoming.setProperty(Exchanges.REPLY_TOPIC, incoming.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC));
         }
         if (group == null) {
-            incoming.setProperty(ORPHAN, isReply);
+            incoming.setProperty(Exchanges.ORPHAN_REPLY, isReply);
             return incoming;
         }
-        if (isReply && group.getProperty(REPLY) == null) {
-            group.setProperty(REPLY, incoming.getProperty(REPLY));
-            group.setProperty(REPLY_TOPIC, incoming.getProperty(REPLY_TOPIC));
+        if (isReply && group.getProperty(Exchanges.REPLY) == null) {
+            group.setProperty(Exchanges.REPLY, incoming.getProperty(Exchanges.REPLY));
+            group.setProperty(Exchanges.REPLY_TOPIC, incoming.getProperty(Exchanges.REPLY_TOPIC));
         }
         return group;
     }
@@ -87,8 +81,8 @@ public final class ReplyCorrelator implements AggregationStrategy {
     public void complete(Exchange group) throws JsonProcessingException {
         String key = group.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
         Invocation invocation = group.getProperty(Exchanges.INVOCATION, Invocation.class);
-        String reply = group.getProperty(REPLY, String.class);
-        group.setProperty(FORWARD, false);
+        String reply = group.getProperty(Exchanges.REPLY, String.class);
+        group.setProperty(Exchanges.FORWARD_REPLY, false);
         if (invocation == null) {
             stray(key, reply);
             return;
@@ -116,12 +110,12 @@ public final class ReplyCorrelator implements AggregationStrategy {
             }
             return;
         }
-        if (Boolean.TRUE.equals(group.getProperty(CorrelationRepository.RESTORED))) {
+        if (Boolean.TRUE.equals(group.getProperty(Exchanges.RESTORED))) {
             LOG.info("Forwarding the reply {} to an async call made before a restart or by another gateway instance ({})",
                     key, invocation.requestId());
         }
-        group.setProperty(FORWARD, true);
-        group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(REPLY_TOPIC, String.class), reply));
+        group.setProperty(Exchanges.FORWARD_REPLY, true);
+        group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(Exchanges.REPLY_TOPIC, String.class), reply));
         group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
         group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
     }

@@ -32,7 +32,6 @@ import org.thingservice.gateway.invoke.InvokeThingServiceResponse;
 import org.thingservice.gateway.invoke.JsonRequests;
 import org.thingservice.gateway.invoke.RequestIds;
 import org.thingservice.gateway.invoke.ResponseFormat;
-import org.thingservice.gateway.registry.ProcessedRequests;
 
 /**
  * The batch-file source: reads a dropped .jsonl or .csv file into request lines, turns each line into an
@@ -41,9 +40,6 @@ import org.thingservice.gateway.registry.ProcessedRequests;
 public final class BatchFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchFiles.class);
-    /** exchange property: the Batch being processed */
-    public static final String BATCH = "TsgBatch";
-    private static final String BATCH_LINE = "TsgBatchLine";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final XmlMapper XML = new XmlMapper();
     private static final List<String> CSV_COLUMNS = List.of("IotId", "ProductKey", "DeviceName", "Identifier", "Args", "RequestId", "Timeout");
@@ -73,7 +69,7 @@ public final class BatchFiles {
             id += "@" + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
         }
         Batch batch = new Batch(name, id, lines);
-        exchange.setProperty(BATCH, batch);
+        exchange.setProperty(Exchanges.BATCH, batch);
         LOG.info("File {}: {} request lines", name, lines.size());
         List<List<Batch.Line>> groups = new ArrayList<>();
         for (int i = 0; i < lines.size(); i += inFlight) {
@@ -92,14 +88,14 @@ public final class BatchFiles {
 
     /** One line of the file as a call of the shared pipeline; a line that could not be parsed is an error answer. */
     public Invocation line(Exchange exchange) {
-        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        Batch batch = exchange.getProperty(Exchanges.BATCH, Batch.class);
         Batch.Line line = exchange.getMessage().getBody(Batch.Line.class);
-        exchange.setProperty(BATCH_LINE, line);
+        exchange.setProperty(Exchanges.BATCH_LINE, line);
         String requestId = line.request() != null ? JsonRequests.text(line.request(), "RequestId") : null;
         exchange.setProperty(Exchanges.REQUEST_ID, requestId != null ? requestId : RequestIds.next());
         Exchanges.format(exchange, ResponseFormat.JSON);
-        exchange.setProperty(ProcessedRequests.KEY, "file:" + batch.id() + ":" + line.number());
-        exchange.setProperty(ProcessedRequests.SOURCE, "file:" + batch.id() + ":" + line.number());
+        exchange.setProperty(Exchanges.REQUEST_KEY, "file:" + batch.id() + ":" + line.number());
+        exchange.setProperty(Exchanges.REQUEST_SOURCE, "file:" + batch.id() + ":" + line.number());
         if (line.problem() != null) {
             throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER, "Line " + line.number() + ": " + line.problem());
         }
@@ -111,13 +107,13 @@ public final class BatchFiles {
 
     /** The line's answer (a response, or the one stored for it before) goes into the batch. */
     public void record(Exchange exchange) throws JsonProcessingException {
-        Batch batch = exchange.getProperty(BATCH, Batch.class);
-        Batch.Line line = exchange.getProperty(BATCH_LINE, Batch.Line.class);
+        Batch batch = exchange.getProperty(Exchanges.BATCH, Batch.class);
+        Batch.Line line = exchange.getProperty(Exchanges.BATCH_LINE, Batch.Line.class);
         Object body = exchange.getMessage().getBody();
         JsonNode response = body instanceof String stored ? JSON.readTree(stored) : JSON.valueToTree(body);
-        exchange.setProperty(ProcessedRequests.RESULT, JSON.writeValueAsString(response));
+        exchange.setProperty(Exchanges.REQUEST_RESULT, JSON.writeValueAsString(response));
         String outcome = response.path("Success").asBoolean(false) ? "Success" : response.path("Code").asText("?");
-        int done = batch.record(line.index(), response, outcome, Boolean.TRUE.equals(exchange.getProperty(ProcessedRequests.ALREADY_DONE)));
+        int done = batch.record(line.index(), response, outcome, Boolean.TRUE.equals(exchange.getProperty(Exchanges.ALREADY_DONE)));
         if (batch.progressDue(progressNanos)) {
             LOG.info("File {}: {}/{} lines done, {} lines/s", batch.fileName(), done, batch.lines().size(),
                     Math.round(done / batch.seconds()));
@@ -126,7 +122,7 @@ public final class BatchFiles {
 
     /** The result file: one result per input line, in input order, each with its line number and RequestId. */
     public String write(Exchange exchange) throws JsonProcessingException {
-        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        Batch batch = exchange.getProperty(Exchanges.BATCH, Batch.class);
         if (batch.answered() < batch.lines().size() && !groupMayStart(exchange)) {
             throw new FileResumesAtNextStartException("File " + batch.fileName() + ": the gateway is stopping with " + batch.answered()
                     + " of " + batch.lines().size() + " lines answered; the file stays in the inbox and the next start answers the "
@@ -183,7 +179,7 @@ public final class BatchFiles {
 
     /** batch-7.jsonl becomes batch-7.results.jsonl (or .results.xml). */
     public String resultName(Exchange exchange) {
-        String name = exchange.getProperty(BATCH, Batch.class).fileName();
+        String name = exchange.getProperty(Exchanges.BATCH, Batch.class).fileName();
         int dot = name.lastIndexOf('.');
         return (dot > 0 ? name.substring(0, dot) : name) + ".results." + (format == ResponseFormat.XML ? "xml" : "jsonl");
     }

@@ -1,42 +1,44 @@
 package org.thingservice.gateway.files;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
-/** RFC 4180 cells of one CSV line: comma separated, a quoted cell may hold commas and "" for a quote. */
+/**
+ * RFC 4180 cells of one CSV line, by commons-csv: comma separated, a quoted cell may hold commas and "" for a quote.
+ * One line is one request: a line whose quoted cell is not closed is an error of that line alone, and the lines
+ * after it are read as usual.
+ */
 final class CsvLines {
+
+    /** RFC 4180; text after a closing quote stays in the cell ("a"b reads ab) */
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setTrailingData(true).get();
+    /**
+     * Stands for a CR inside the line while commons-csv reads it, which would take a lone CR for the end of a record:
+     * a lone surrogate, which no text decoded from UTF-8 (BatchFiles refuses anything else) can hold.
+     */
+    private static final char CR_STAND_IN = '\uDFFF';
 
     private CsvLines() {
     }
 
     static List<String> cells(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"' && cell.length() == 0) {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
+        try (CSVParser parser = CSVParser.parse(line.replace('\r', CR_STAND_IN), FORMAT)) {
+            List<String> cells = new ArrayList<>();
+            Iterator<CSVRecord> records = parser.iterator();
+            if (records.hasNext()) {
+                records.next().forEach(cell -> cells.add(cell.replace(CR_STAND_IN, '\r')));
             } else {
-                cell.append(c);
+                cells.add(""); // an empty line is one empty cell
             }
-        }
-        if (quoted) {
+            return cells;
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException("a quoted cell is not closed");
         }
-        cells.add(cell.toString());
-        return cells;
     }
 }

@@ -2,15 +2,11 @@ package org.thingservice.gateway.invoke;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.thingservice.gateway.text.FormEncoding;
 
 /**
  * The HTTP source: reads a GET or POST to / (parameters in the query string and/or a form body, as the official
@@ -19,9 +15,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  */
 public final class HttpRequestReader {
 
-    public static final String ACTION = "InvokeThingService";
-    /** exchange property: the request's parameters as sent, empty values included (they may be signed) */
-    public static final String PARAMETERS = "TsgHttpParameters";
+    /** the Action that goes to the invoke pipeline (every other one goes to device management) */
+    public static final String INVOKE_THING_SERVICE = "InvokeThingService";
 
     /**
      * Reads any call: its parameters as sent (for the signature), and those given, with its Action, in the exchange
@@ -33,7 +28,7 @@ public final class HttpRequestReader {
         exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         HttpServerRequest request = exchange.getMessage(HttpMessage.class).getRequest();
         Map<String, String> params = parameters(request);
-        exchange.setProperty(PARAMETERS, params);
+        exchange.setProperty(Exchanges.HTTP_PARAMETERS, params);
         Exchanges.format(exchange, ResponseFormat.parse(params.get("Format")));
         Map<String, String> given = new LinkedHashMap<>(params);
         given.values().removeIf(String::isEmpty); // an empty parameter counts as absent
@@ -62,15 +57,7 @@ public final class HttpRequestReader {
     /** Query parameters, then form-body parameters; a name given twice is refused rather than guessed at. */
     static Map<String, String> parameters(HttpServerRequest request) {
         Map<String, String> params = new LinkedHashMap<>();
-        String rawQuery = request.query();
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (String pair : rawQuery.split("&")) {
-                if (!pair.isEmpty()) {
-                    int eq = pair.indexOf('=');
-                    put(params, decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
-                }
-            }
-        }
+        FormEncoding.forEachPair(request.query(), (name, value) -> put(params, decode(name), decode(value)));
         MultiMap form = request.formAttributes();
         for (Map.Entry<String, String> entry : form.entries()) {
             // Vert.x decodes form bodies leniently, replacing invalid UTF-8 by U+FFFD
@@ -88,51 +75,12 @@ public final class HttpRequestReader {
         }
     }
 
-    /** Strict application/x-www-form-urlencoded decoding: malformed escapes and invalid UTF-8 are errors, not guesses. */
+    /** Strict application/x-www-form-urlencoded decoding (FormEncoding): a value that does not decode is an InvalidParameter. */
     static String decode(String s) {
-        if (isPlainAscii(s)) {
-            return s; // nothing to decode: parameter names and most values
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
-                    throw ApiException.invalidParameter(truncate(s), "malformed percent-encoding");
-                }
-                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
-                i += 2;
-            } else if (c == '+') {
-                bytes.write(' ');
-            } else if (c < 0x80) {
-                bytes.write(c);
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(b, 0, b.length);
-            }
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.invalidParameter(truncate(s), "the value is not valid UTF-8");
+            return FormEncoding.decode(s);
+        } catch (FormEncoding.MalformedException e) {
+            throw ApiException.invalidParameter(s, e.getMessage());
         }
-    }
-
-    /** ASCII without % or +: decoding would give the same string back */
-    private static boolean isPlainAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c == '%' || c == '+') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

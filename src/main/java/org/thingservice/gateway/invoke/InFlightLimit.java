@@ -10,7 +10,6 @@ import org.apache.camel.Exchange;
  */
 public final class InFlightLimit {
 
-    private static final String HOLDS = "TsgInFlightHeld";
     private final int max;
     private final Semaphore places;
 
@@ -27,12 +26,12 @@ public final class InFlightLimit {
             throw new ApiException(400, "Throttling.User", "Request was denied due to user flow control: "
                     + max + " calls are in flight, the most this gateway accepts (gateway.invoke.max-in-flight). Retry later.");
         }
-        exchange.setProperty(HOLDS, true);
+        exchange.setProperty(Exchanges.IN_FLIGHT_HELD, true);
     }
 
     /** Idempotent: only an exchange that entered gives its place back, and only once. */
     public void leave(Exchange exchange) {
-        if (exchange.removeProperty(HOLDS) != null) {
+        if (exchange.removeProperty(Exchanges.IN_FLIGHT_HELD) != null) {
             places.release();
         }
     }

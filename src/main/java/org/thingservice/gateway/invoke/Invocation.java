@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 import org.thingservice.gateway.model.Device;
 import org.thingservice.gateway.model.ThingService;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * One call on its way through the invoke pipeline: what the caller asked, and what each step found out.
@@ -112,6 +113,6 @@ public final class Invocation {
     }
 
     private static String visible(String value) {
-        return value == null ? null : RequestValidator.shorten(value, 80);
+        return value == null ? null : Texts.shorten(value, 80);
     }
 }

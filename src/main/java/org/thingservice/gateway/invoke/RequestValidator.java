@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Pattern;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * Checks the parameters of a call before anything is looked up or published. The character sets are strict so that
@@ -119,37 +120,8 @@ public final class RequestValidator {
         }
     }
 
-    /** Echoes at most a little of a bad value, with control characters made visible. */
+    /** Echoes at most a little of a bad value, with control characters made visible (Texts.shorten). */
     static String shorten(String value) {
-        return shorten(value, 40);
-    }
-
-    /**
-     * At most {@code max} code points of a value, control characters made visible: what a caller sent can neither
-     * flood nor forge a log line (CR/LF) when it is echoed.
-     */
-    static String shorten(String value, int max) {
-        if (value.length() <= max && isPrintable(value)) {
-            return value; // the common case (every call's log line shows its RequestId and Identifier)
-        }
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(max).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return value.codePointCount(0, value.length()) > max ? out + "…" : out.toString();
-    }
-
-    /** no control characters: nothing to make visible */
-    private static boolean isPrintable(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return Texts.shorten(value, 40);
     }
 }

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * Builds the answer of every call, whichever source it came from, writes its one log line and counts it.
@@ -44,14 +45,14 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
-        String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.ACTION, String.class);
+        String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.INVOKE_THING_SERVICE, String.class);
         String source = exchange.getProperty(Exchanges.SOURCE, String.class);
         long millis = invocation != null ? invocation.elapsedMillis() : 0;
         // the message may echo what the caller sent: one bounded line whatever that was
         LOG.info("{} {} source={} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action),
                 invocation != null ? invocation : "RequestId=" + requestId, source, error.code(), millis, caller(exchange),
-                RequestValidator.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
-        boolean invocationCall = HttpRequestReader.ACTION.equals(action);
+                Texts.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
+        boolean invocationCall = HttpRequestReader.INVOKE_THING_SERVICE.equals(action);
         if (invocationCall) { // the invocation meters count service calls, not device management
             metrics.invocation(source, false, error.code(), millis);
         }

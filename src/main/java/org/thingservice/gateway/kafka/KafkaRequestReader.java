@@ -16,7 +16,6 @@ import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.JsonRequests;
 import org.thingservice.gateway.invoke.RequestIds;
 import org.thingservice.gateway.invoke.ResponseFormat;
-import org.thingservice.gateway.registry.ProcessedRequests;
 
 /**
  * The Kafka source: turns one request record (a JSON object with the InvokeThingService parameters) into an
@@ -24,10 +23,6 @@ import org.thingservice.gateway.registry.ProcessedRequests;
  */
 public final class KafkaRequestReader {
 
-    /** exchange property: the key of the result record */
-    public static final String RESULT_KEY = "TsgResultKey";
-    /** exchange property: the request record's value, for the dead-letter topic */
-    public static final String RECORD_VALUE = "TsgRecordValue";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The exchange's body is the record's own exchange (one element of a polled batch). */
@@ -39,15 +34,15 @@ public final class KafkaRequestReader {
         Object key = record.getMessage().getHeader(KafkaConstants.KEY);
         byte[] value = record.getMessage().getBody(byte[].class);
         String source = topic + "/" + partition + "/" + offset;
-        exchange.setProperty(ProcessedRequests.SOURCE, source);
-        exchange.setProperty(RECORD_VALUE, value);
-        exchange.getMessage().setHeader("SourceTopic", topic);
-        exchange.getMessage().setHeader("SourcePartition", partition);
-        exchange.getMessage().setHeader("SourceOffset", offset);
+        exchange.setProperty(Exchanges.REQUEST_SOURCE, source);
+        exchange.setProperty(Exchanges.RECORD_VALUE, value);
+        exchange.getMessage().setHeader(Exchanges.SOURCE_TOPIC_HEADER, topic);
+        exchange.getMessage().setHeader(Exchanges.SOURCE_PARTITION_HEADER, partition);
+        exchange.getMessage().setHeader(Exchanges.SOURCE_OFFSET_HEADER, offset);
 
         exchange.setProperty(Exchanges.REQUEST_ID, RequestIds.next());
         Exchanges.format(exchange, ResponseFormat.JSON);
-        exchange.setProperty(RESULT_KEY, key != null ? key.toString() : null);
+        exchange.setProperty(Exchanges.RESULT_KEY, key != null ? key.toString() : null);
         String text = utf8(value);
         JsonNode request;
         try {
@@ -65,8 +60,8 @@ public final class KafkaRequestReader {
             exchange.setProperty(Exchanges.REQUEST_ID, requestId);
         }
         Exchanges.format(exchange, ResponseFormat.parse(JsonRequests.text(request, "Format")));
-        exchange.setProperty(RESULT_KEY, key != null ? key.toString() : exchange.getProperty(Exchanges.REQUEST_ID));
-        exchange.setProperty(ProcessedRequests.KEY, requestId != null ? "RequestId:" + requestId : source);
+        exchange.setProperty(Exchanges.RESULT_KEY, key != null ? key.toString() : exchange.getProperty(Exchanges.REQUEST_ID));
+        exchange.setProperty(Exchanges.REQUEST_KEY, requestId != null ? "RequestId:" + requestId : source);
         Invocation invocation = new Invocation(JsonRequests.toInvokeRequest(request, exchange.getProperty(Exchanges.REQUEST_ID, String.class)),
                 Exchanges.format(exchange));
         exchange.setProperty(Exchanges.INVOCATION, invocation);

@@ -21,6 +21,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.registry.ProcessedRequests.Claim;
 
@@ -36,10 +37,6 @@ import org.thingservice.gateway.registry.ProcessedRequests.Claim;
 public final class KafkaResultsAudit {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaResultsAudit.class);
-    /** header of every result record: where its request record was (the same text as ProcessedRequests.SOURCE) */
-    public static final String SOURCE_HEADER = "SourceRecord";
-    /** exchange property: the record's result is on the results topic already */
-    public static final String RESULT_WRITTEN = "TsgResultWritten";
     /** results are looked for from this long before the claim: the instances' clocks and Kafka's may differ */
     static final long CLOCK_MARGIN_MS = 60_000;
     private static final Duration POLL = Duration.ofMillis(200);
@@ -74,16 +71,16 @@ public final class KafkaResultsAudit {
         };
     }
 
-    /** Marks the record RESULT_WRITTEN when it was claimed before and its result is on the topic. */
+    /** Marks the record Exchanges.RESULT_WRITTEN when it was claimed before and its result is on the topic. */
     public void check(Exchange exchange) {
-        Claim claim = exchange.getProperty(ProcessedRequests.CLAIM, Claim.class);
+        Claim claim = exchange.getProperty(Exchanges.CLAIM, Claim.class);
         if (claim == null || claim == Claim.NEW) {
             return;
         }
-        String source = exchange.getProperty(ProcessedRequests.SOURCE, String.class);
+        String source = exchange.getProperty(Exchanges.REQUEST_SOURCE, String.class);
         boolean written;
         try {
-            written = isWritten(source, exchange.getProperty(ProcessedRequests.CLAIMED_AT, Long.class));
+            written = isWritten(source, exchange.getProperty(Exchanges.CLAIMED_AT, Long.class));
         } catch (KafkaException e) {
             // a result more rather than none: the record is answered (kept answer, or outcome unknown) all the same
             LOG.warn("Could not read {} to see whether the redelivered record {} was answered ({}); it is answered, perhaps a second time",
@@ -92,7 +89,7 @@ public final class KafkaResultsAudit {
         }
         if (written) {
             LOG.info("Request record {} was redelivered after its result had been written; it is not answered again", source);
-            exchange.setProperty(RESULT_WRITTEN, true);
+            exchange.setProperty(Exchanges.RESULT_WRITTEN, true);
         }
     }
 
@@ -136,7 +133,7 @@ public final class KafkaResultsAudit {
                 }
                 for (ConsumerRecord<byte[], byte[]> result : consumer.poll(POLL)) {
                     read++;
-                    Header header = result.headers().lastHeader(SOURCE_HEADER);
+                    Header header = result.headers().lastHeader(Exchanges.SOURCE_RECORD_HEADER);
                     if (header != null) {
                         written.add(new String(header.value(), StandardCharsets.UTF_8));
                     }

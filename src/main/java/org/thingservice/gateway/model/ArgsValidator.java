@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * Checks InvokeThingService {@code Args} against a TSL service's {@code inputData} before the call
@@ -20,9 +22,6 @@ import java.util.Map;
  * <p>Stateless apart from the {@code allowUnknownKeys} flag, so one instance can be shared by all threads.
  */
 public final class ArgsValidator {
-
-    /** The Alibaba-style error code carried by every violation. */
-    public static final String CODE = "iot.common.InvalidFormattedParameter";
 
     /** Recursion follows the TSL, so a hostile TSL (or Args) must not be able to blow the stack. */
     private static final int MAX_DEPTH = 32;
@@ -70,10 +69,11 @@ public final class ArgsValidator {
             checkMembers("Args", declared, args == null ? JsonNodeFactory.instance.objectNode() : args, true, 0);
             return null;
         } catch (Reject r) {
-            return new Violation(CODE, r.path + ": " + r.detail + " (TSL " + r.tsl + ")");
+            return new Violation(ErrorCodes.INVALID_FORMATTED_PARAMETER, r.path + ": " + r.detail + " (TSL " + r.tsl + ")");
         }
     }
 
+    /** A refusal: always ErrorCodes.INVALID_FORMATTED_PARAMETER, with a message naming the parameter path. */
     public record Violation(String code, String message) {}
 
     // ---------------------------------------------------------------- objects: top level and struct
@@ -375,12 +375,9 @@ public final class ArgsValidator {
         }
     }
 
-    /** Cuts at a code-point boundary so a truncated emoji never leaves half a surrogate pair behind. */
+    /** At most MAX_SHOWN code points (Texts.clip), then "...". */
     private static String clip(String s) {
-        if (s.codePointCount(0, s.length()) <= MAX_SHOWN) {
-            return s;
-        }
-        return s.substring(0, s.offsetByCodePoints(0, MAX_SHOWN)) + "...";
+        return Texts.clip(s, MAX_SHOWN, "...");
     }
 
     /** The first violation unwinds the whole walk; stackless because it is an expected outcome, not a bug. */

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.Exchanges;
 
 /**
  * Bounds the QoS 1 publishes awaiting their PUBACK at once. An MQTT 5 broker tells each client how many it accepts
@@ -13,7 +14,6 @@ import org.thingservice.gateway.invoke.ErrorCodes;
  */
 public final class PublishGate {
 
-    private static final String HOLDS = "TsgPublishGateHeld";
     private final Semaphore permits;
     private final long waitMillis;
 
@@ -27,11 +27,11 @@ public final class PublishGate {
             throw ApiException.business(ErrorCodes.PUBLISH_FAILED,
                     "The MQTT broker did not accept the request within " + waitMillis + " ms; nothing reached the device. Retry later.");
         }
-        exchange.setProperty(HOLDS, true);
+        exchange.setProperty(Exchanges.PUBLISH_GATE_HELD, true);
     }
 
     public void leave(Exchange exchange) {
-        if (exchange.removeProperty(HOLDS) != null) {
+        if (exchange.removeProperty(Exchanges.PUBLISH_GATE_HELD) != null) {
             permits.release();
         }
     }

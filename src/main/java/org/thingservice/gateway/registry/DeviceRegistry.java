@@ -1,12 +1,8 @@
 package org.thingservice.gateway.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +27,11 @@ import org.thingservice.gateway.model.ThingService;
  * call. Every change written through this registry forgets all remembered devices, so this instance sees its own
  * changes on the next call; a change written by another instance sharing the database is seen after at most
  * cacheMillis. Devices that were not found are never remembered, and device management always reads the database.
+ *
+ * <p>The storage itself (the SQL) is {@link DeviceStore}; this class is the lookup step, its caches, and the API's
+ * errors (NotExistedDevice, DeviceHasBeenDisabled...).
  */
 public final class DeviceRegistry {
-
-    private static final String DEVICE_COLUMNS = "SELECT d.iot_id, d.product_key, d.device_name, d.enabled, p.version "
-            + "FROM device d JOIN product p ON p.product_key = d.product_key ";
 
     private record CachedModel(long version, ProductModel model) {
     }
@@ -55,7 +51,7 @@ public final class DeviceRegistry {
     /** more remembered devices than this and all are forgotten: a bound on memory, not an eviction policy */
     private static final int MAX_CACHED_DEVICES = 10_000;
 
-    private final DataSource dataSource;
+    private final DeviceStore store;
     private final long cacheNanos;
     private final Map<String, CachedModel> models = new ConcurrentHashMap<>();
     private final Map<DeviceKey, CachedEntry> devices = new ConcurrentHashMap<>();
@@ -72,7 +68,7 @@ public final class DeviceRegistry {
 
     /** A registry whose lookup remembers a device found in the database for cacheMillis (0: never). */
     public DeviceRegistry(DataSource dataSource, long cacheMillis) {
-        this.dataSource = dataSource;
+        this.store = new DeviceStore(dataSource);
         this.cacheNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, cacheMillis));
     }
 
@@ -95,9 +91,7 @@ public final class DeviceRegistry {
 
     /** The device named by IotId (which wins) or ProductKey+DeviceName, or iot.device.NotExistedDevice. */
     public Entry require(String iotId, String productKey, String deviceName) {
-        return (iotId != null
-                ? query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", iotId)
-                : query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", productKey, deviceName))
+        return (iotId != null ? store.deviceByIotId(iotId) : store.deviceByName(productKey, deviceName))
                 .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, iotId != null
                         ? "The specified device does not exist: no device has IotId " + iotId + "."
                         : "The specified device does not exist: product " + productKey + " has no device named " + deviceName + "."));
@@ -130,24 +124,17 @@ public final class DeviceRegistry {
     public String putProduct(String tslJson) {
         ThingModel model = ThingModel.parse(tslJson);
         if (model.functionBlockId() == null) {
-            upsert("UPDATE product SET tsl = ?, version = version + 1 WHERE product_key = ?",
-                    "INSERT INTO product (tsl, product_key, version) VALUES (?, ?, 1)", tslJson, model.productKey());
-            return model.productKey();
+            write(() -> store.putProductTsl(model.productKey(), tslJson));
+        } else {
+            requireProduct(model.productKey());
+            write(() -> store.putModuleTsl(model.productKey(), model.functionBlockId(), tslJson));
         }
-        requireProduct(model.productKey());
-        upsert("UPDATE product_module SET tsl = ? WHERE product_key = ? AND function_block_id = ?",
-                "INSERT INTO product_module (tsl, product_key, function_block_id) VALUES (?, ?, ?)",
-                tslJson, model.productKey(), model.functionBlockId());
-        // after the module is written: whoever reads the new version also reads the new module
-        update("UPDATE product SET version = version + 1 WHERE product_key = ?", model.productKey());
         return model.productKey();
     }
 
     /** Adds or replaces a device (keyed by IotId), as the seed does. */
     public void putDevice(Device device) {
-        upsert("UPDATE device SET product_key = ?, device_name = ? WHERE iot_id = ?",
-                "INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
-                device.productKey(), device.deviceName(), device.iotId());
+        write(() -> store.putDevice(device));
     }
 
     /** RegisterDevice: a new, enabled device of an existing product; the IotId is generated unless given. */
@@ -155,33 +142,28 @@ public final class DeviceRegistry {
         requireProduct(productKey);
         Device device = new Device(iotId != null ? iotId : UUID.randomUUID().toString().replace("-", "").substring(0, 20),
                 productKey, deviceName);
-        if (query(DEVICE_COLUMNS + "WHERE d.product_key = ? AND d.device_name = ?", productKey, deviceName).isPresent()
-                || query(DEVICE_COLUMNS + "WHERE d.iot_id = ?", device.iotId()).isPresent()) {
+        if (store.deviceByName(productKey, deviceName).isPresent() || store.deviceByIotId(device.iotId()).isPresent()) {
             throw alreadyExisted(device);
         }
-        try {
-            update("INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
-                    device.productKey(), device.deviceName(), device.iotId());
-        } catch (RegistryException e) {
-            if (e.getCause() instanceof SQLException sql && SqlErrors.isDuplicateKey(sql)) {
-                throw alreadyExisted(device); // registered at the same moment by another call
-            }
-            throw e;
+        boolean[] inserted = new boolean[1];
+        write(() -> inserted[0] = store.insertDevice(device));
+        if (!inserted[0]) {
+            throw alreadyExisted(device); // registered at the same moment by another call
         }
         return device;
     }
 
     public void delete(Device device) {
-        update("DELETE FROM device WHERE iot_id = ?", device.iotId());
+        write(() -> store.deleteDevice(device));
     }
 
     /** DisableThing / EnableThing. */
     public void enable(Device device, boolean enabled) {
-        update("UPDATE device SET enabled = ? WHERE iot_id = ?", enabled, device.iotId());
+        write(() -> store.enableDevice(device, enabled));
     }
 
     public void requireProduct(String productKey) {
-        if (queryString("SELECT product_key FROM product WHERE product_key = ?", productKey).isEmpty()) {
+        if (!store.productExists(productKey)) {
             throw ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT, "Product " + productKey
                     + " does not exist; import its thing model first (ImportThingModelTsl without FunctionBlockId).");
         }
@@ -195,87 +177,24 @@ public final class DeviceRegistry {
     private ProductModel model(String productKey, long version) {
         CachedModel cached = models.get(productKey);
         if (cached == null || cached.version() != version) {
-            String tsl = queryString("SELECT tsl FROM product WHERE product_key = ?", productKey)
+            String tsl = store.productTsl(productKey)
                     .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT, "Product " + productKey + " does not exist."));
-            cached = new CachedModel(version, new ProductModel(ThingModel.parse(tsl), modules(productKey)));
+            Map<String, ThingModel> modules = new HashMap<>();
+            store.moduleTsls(productKey).forEach((functionBlockId, moduleTsl) -> modules.put(functionBlockId, ThingModel.parse(moduleTsl)));
+            cached = new CachedModel(version, new ProductModel(ThingModel.parse(tsl), modules));
             models.put(productKey, cached);
         }
         return cached.model();
     }
 
-    private Map<String, ThingModel> modules(String productKey) {
-        Map<String, ThingModel> modules = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, "SELECT function_block_id, tsl FROM product_module WHERE product_key = ?", productKey);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                modules.put(rs.getString(1), ThingModel.parse(rs.getString(2)));
-            }
-            return modules;
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
-    }
-
-    private Optional<Entry> query(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Entry(new Device(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getBoolean(4), rs.getLong(5)));
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
-    }
-
-    private Optional<String> queryString(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
-    }
-
-    private void update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new RegistryException(e);
+    /** A write to the database; after it (committed or not, auto-commit), remembered devices may be out of date. */
+    private void write(Runnable write) {
+        try {
+            write.run();
         } finally {
-            written();
+            generation.incrementAndGet();
+            devices.clear();
         }
-    }
-
-    /** Portable between H2 and PostgreSQL: update, and insert when nothing was there to update. */
-    private void upsert(String updateSql, String insertSql, Object... params) {
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = prepare(c, updateSql, params)) {
-                if (ps.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement ps = prepare(c, insertSql, params)) {
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        } finally {
-            written();
-        }
-    }
-
-    /** After every write (committed or not, auto-commit): remembered devices may be out of date. */
-    private void written() {
-        generation.incrementAndGet();
-        devices.clear();
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
-        }
-        return ps;
     }
 
     /** The database failed; the caller gets iot.system.SystemException. */

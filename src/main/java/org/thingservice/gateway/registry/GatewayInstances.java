@@ -1,12 +1,9 @@
 package org.thingservice.gateway.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +31,7 @@ public final class GatewayInstances extends ServiceSupport implements CamelConte
     private static final long LOOKUP_MILLIS = 1000;
 
     private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
     private final int prefix;
     private volatile Set<Integer> others = Set.of();
@@ -43,6 +41,7 @@ public final class GatewayInstances extends ServiceSupport implements CamelConte
 
     private GatewayInstances(DataSource dataSource, Clock clock, int prefix) {
         this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
         this.prefix = prefix;
     }
@@ -64,27 +63,11 @@ public final class GatewayInstances extends ServiceSupport implements CamelConte
     /** Takes this prefix if it is free, or if its instance has not been seen for STALE. */
     static boolean claim(DataSource dataSource, Clock clock, int prefix) throws SQLException {
         long now = clock.millis();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO gateway_instance (id_prefix, started_at, seen_at) VALUES (?, ?, ?)")) {
-                insert.setInt(1, prefix);
-                insert.setLong(2, now);
-                insert.setLong(3, now);
-                insert.executeUpdate();
-                return true;
-            } catch (SQLException e) {
-                if (!SqlErrors.isDuplicateKey(e)) { // else the prefix is taken
-                    throw e;
-                }
-            }
-            try (PreparedStatement takeOver = c.prepareStatement(
-                    "UPDATE gateway_instance SET started_at = ?, seen_at = ? WHERE id_prefix = ? AND seen_at < ?")) {
-                takeOver.setLong(1, now);
-                takeOver.setLong(2, now);
-                takeOver.setInt(3, prefix);
-                takeOver.setLong(4, now - STALE.toMillis());
-                return takeOver.executeUpdate() == 1;
-            }
-        }
+        return new Jdbc(dataSource).withConnection(on -> on.insertUnlessDuplicate(
+                "INSERT INTO gateway_instance (id_prefix, started_at, seen_at) VALUES (?, ?, ?)", prefix, now, now)
+                // the prefix is taken: by an instance not seen for STALE, it is free
+                || on.update("UPDATE gateway_instance SET started_at = ?, seen_at = ? WHERE id_prefix = ? AND seen_at < ?",
+                        now, now, prefix, now - STALE.toMillis()) == 1);
     }
 
     public int prefix() {
@@ -116,29 +99,14 @@ public final class GatewayInstances extends ServiceSupport implements CamelConte
     private void lookUp() throws SQLException {
         long now = clock.millis();
         lookedUpAt = now;
-        Set<Integer> seen = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT id_prefix FROM gateway_instance WHERE seen_at >= ? AND id_prefix <> ?")) {
-            select.setLong(1, now - STALE.toMillis());
-            select.setInt(2, prefix);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    seen.add(rs.getInt(1));
-                }
-            }
-        }
+        List<Integer> seen = jdbc.queryAll("SELECT id_prefix FROM gateway_instance WHERE seen_at >= ? AND id_prefix <> ?",
+                rs -> rs.getInt(1), now - STALE.toMillis(), prefix);
         others = Set.copyOf(seen);
     }
 
     /** Tells the others this instance still runs (or takes its prefix back, after a pause long enough to lose it). */
     void beat() throws SQLException {
-        int updated;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE gateway_instance SET seen_at = ? WHERE id_prefix = ?")) {
-            update.setLong(1, clock.millis());
-            update.setInt(2, prefix);
-            updated = update.executeUpdate();
-        }
+        int updated = jdbc.update("UPDATE gateway_instance SET seen_at = ? WHERE id_prefix = ?", clock.millis(), prefix);
         if (updated == 0 && !claim(dataSource, clock, prefix)) {
             LOG.warn("MessageId prefix {} was taken by another gateway instance while this one was not seen for {}; "
                     + "replies to the two cannot be told apart until one restarts", prefix, STALE);
@@ -164,10 +132,8 @@ public final class GatewayInstances extends ServiceSupport implements CamelConte
         if (heartbeat != null) {
             camelContext.getExecutorServiceManager().shutdownNow(heartbeat);
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM gateway_instance WHERE id_prefix = ?")) {
-            delete.setInt(1, prefix);
-            delete.executeUpdate();
+        try {
+            jdbc.update("DELETE FROM gateway_instance WHERE id_prefix = ?", prefix);
         } catch (SQLException e) {
             LOG.debug("Could not leave the gateway instances ({}); the prefix is free again after {}", e.getMessage(), STALE);
         }

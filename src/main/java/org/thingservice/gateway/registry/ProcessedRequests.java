@@ -1,8 +1,5 @@
 package org.thingservice.gateway.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import javax.sql.DataSource;
@@ -11,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.Exchanges;
 
 /**
  * A persistent idempotent repository for requests that arrive on a redeliverable source (Kafka, batch files): a
@@ -22,24 +20,12 @@ import org.thingservice.gateway.invoke.ErrorCodes;
 public final class ProcessedRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessedRequests.class);
-    /** exchange property: the de-duplication key (RequestId, or where the request came from) */
-    public static final String KEY = "TsgRequestKey";
-    /** exchange property: where the request came from (topic/partition/offset, or file:id:line) */
-    public static final String SOURCE = "TsgRequestSource";
-    /** exchange property: the {@link Claim} of the request */
-    public static final String CLAIM = "TsgClaim";
-    /** exchange property: when the request's key was first claimed (epoch ms), for a request claimed before */
-    public static final String CLAIMED_AT = "TsgClaimedAt";
-    /** exchange property: set when the request is a redelivery whose answer was already decided (see RESULT) */
-    public static final String ALREADY_DONE = "TsgAlreadyDone";
-    /** exchange property: the answer to keep with a done request (its text), and the one kept for a redelivery */
-    public static final String RESULT = "TsgRequestResult";
 
     /** Where a request stands. */
     public enum Claim {
         /** claimed now: it goes to its device */
         NEW,
-        /** a redelivery whose answer was decided before (RESULT); it does not go to its device again */
+        /** a redelivery whose answer was decided before (Exchanges.REQUEST_RESULT); it does not go to its device again */
         ANSWERED,
         /** a redelivery that was sent to its device before a crash, with no answer kept: its outcome is unknown */
         OUTCOME_UNKNOWN,
@@ -47,56 +33,45 @@ public final class ProcessedRequests {
         DUPLICATE
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public ProcessedRequests(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
     }
 
     /** Claims the request before it goes to the device, or finds out why it must not go (see {@link Claim}). */
     public void claim(Exchange exchange) throws SQLException {
-        String key = exchange.getProperty(KEY, String.class);
-        String source = exchange.getProperty(SOURCE, String.class);
-        exchange.setProperty(ALREADY_DONE, false);
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO processed_request (request_key, source, state, updated_at) VALUES (?, ?, 'SENT', ?)")) {
-                insert.setString(1, key);
-                insert.setString(2, source);
-                insert.setTimestamp(3, new Timestamp(System.currentTimeMillis()));
-                insert.executeUpdate();
-                exchange.setProperty(CLAIM, Claim.NEW);
-                return;
-            } catch (SQLException e) {
-                if (!SqlErrors.isDuplicateKey(e)) {
-                    throw e;
-                }
+        String key = exchange.getProperty(Exchanges.REQUEST_KEY, String.class);
+        String source = exchange.getProperty(Exchanges.REQUEST_SOURCE, String.class);
+        exchange.setProperty(Exchanges.ALREADY_DONE, false);
+        jdbc.withConnection(on -> {
+            if (on.insertUnlessDuplicate("INSERT INTO processed_request (request_key, source, state, updated_at) VALUES (?, ?, 'SENT', ?)",
+                    key, source, new Timestamp(System.currentTimeMillis()))) {
+                exchange.setProperty(Exchanges.CLAIM, Claim.NEW);
+                return null;
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT source, state, result, updated_at FROM processed_request WHERE request_key = ?")) {
-                select.setString(1, key);
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    exchange.setProperty(CLAIMED_AT, rs.getTimestamp(4).getTime());
-                    if (!source.equals(rs.getString(1))) {
-                        exchange.setProperty(CLAIM, Claim.DUPLICATE);
-                        exchange.setProperty(RESULT, rs.getString(1)); // the source of the first one, for the answer
-                    } else if ("DONE".equals(rs.getString(2))) {
-                        exchange.setProperty(CLAIM, Claim.ANSWERED);
-                        exchange.setProperty(ALREADY_DONE, true);
-                        exchange.setProperty(RESULT, rs.getString(3));
-                    } else {
-                        exchange.setProperty(CLAIM, Claim.OUTCOME_UNKNOWN);
-                    }
+            return on.queryOne("SELECT source, state, result, updated_at FROM processed_request WHERE request_key = ?", rs -> {
+                exchange.setProperty(Exchanges.CLAIMED_AT, rs.getTimestamp(4).getTime());
+                if (!source.equals(rs.getString(1))) {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.DUPLICATE);
+                    exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(1)); // the source of the first one, for the answer
+                } else if ("DONE".equals(rs.getString(2))) {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.ANSWERED);
+                    exchange.setProperty(Exchanges.ALREADY_DONE, true);
+                    exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(3));
+                } else {
+                    exchange.setProperty(Exchanges.CLAIM, Claim.OUTCOME_UNKNOWN);
                 }
-            }
-        }
+                return rs;
+            }, key).orElseThrow(() -> new SQLException("The claim of request " + key + " is gone"));
+        });
     }
 
     /** Answers a request that must not go to its device with an error saying why; lets any other pass. */
     public void refuse(Exchange exchange) {
-        Claim claim = exchange.getProperty(CLAIM, Claim.class);
-        String key = exchange.getProperty(KEY, String.class);
-        String source = exchange.getProperty(SOURCE, String.class);
+        Claim claim = exchange.getProperty(Exchanges.CLAIM, Claim.class);
+        String key = exchange.getProperty(Exchanges.REQUEST_KEY, String.class);
+        String source = exchange.getProperty(Exchanges.REQUEST_SOURCE, String.class);
         if (claim == Claim.ANSWERED) {
             LOG.info("Request {} from {} was already answered; its kept answer is used", key, source);
         } else if (claim == Claim.OUTCOME_UNKNOWN) {
@@ -104,8 +79,8 @@ public final class ProcessedRequests {
             throw ApiException.business(ErrorCodes.INVOKE_FAILED,
                     "This request was sent to the device before the gateway restarted; its outcome is unknown and it is not sent again.");
         } else if (claim == Claim.DUPLICATE) {
-            String first = exchange.getProperty(RESULT, String.class);
-            exchange.removeProperty(RESULT);
+            String first = exchange.getProperty(Exchanges.REQUEST_RESULT, String.class);
+            exchange.removeProperty(Exchanges.REQUEST_RESULT);
             LOG.warn("Request {} from {} is not sent to the device (duplicate of the request from {})", key, source, first);
             throw ApiException.business(ErrorCodes.INVOKE_FAILED,
                     "A request with this RequestId was already sent to the device (from " + first + "); it is not sent again.");
@@ -113,21 +88,16 @@ public final class ProcessedRequests {
     }
 
     /**
-     * The request's result is written: its answer (RESULT) is kept, and a redelivery of it is answered with that
+     * The request's result is written: its answer (Exchanges.REQUEST_RESULT) is kept, and a redelivery of it is answered with that
      * from now on. Also for an "outcome unknown" answer, so that it is given once.
      */
     public void done(Exchange exchange) throws SQLException {
-        String key = exchange.getProperty(KEY, String.class);
-        Claim claim = exchange.getProperty(CLAIM, Claim.class);
+        String key = exchange.getProperty(Exchanges.REQUEST_KEY, String.class);
+        Claim claim = exchange.getProperty(Exchanges.CLAIM, Claim.class);
         if (key == null || (claim != Claim.NEW && claim != Claim.OUTCOME_UNKNOWN)) {
             return; // never claimed (it failed before reaching a device), answered before, or not this source's key
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?")) {
-            update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            update.setString(2, exchange.getProperty(RESULT, String.class));
-            update.setString(3, key);
-            update.executeUpdate();
-        }
+        jdbc.update("UPDATE processed_request SET state = 'DONE', updated_at = ?, result = ? WHERE request_key = ?",
+                new Timestamp(System.currentTimeMillis()), exchange.getProperty(Exchanges.REQUEST_RESULT, String.class), key);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.thingservice.gateway.invoke.Exchanges;
 
 /**
  * A fleet of pretend devices for the demo and the tests. A device answers every service call by echoing its params
@@ -17,8 +18,6 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  */
 public final class DeviceSimulator {
 
-    /** header: how long to wait before answering, ms */
-    public static final String DELAY = "TsgSimDelay";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Long> delays;
@@ -47,7 +46,7 @@ public final class DeviceSimulator {
         reply.put("message", "success").put("version", "1.0");
         String replyTopic = "rrpc".equals(t[4]) ? topic.replace("/rrpc/request/", "/rrpc/response/") : topic + "_reply";
         exchange.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, replyTopic);
-        exchange.getMessage().setHeader(DELAY, delays.getOrDefault(deviceName, 0L));
+        exchange.getMessage().setHeader(Exchanges.SIM_DELAY, delays.getOrDefault(deviceName, 0L));
         exchange.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
         return JSON.writeValueAsBytes(reply);
     }

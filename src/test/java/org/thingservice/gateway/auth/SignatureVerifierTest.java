@@ -358,7 +358,7 @@ class SignatureVerifierTest {
 
     @Test
     void nonceStoreRecordsEachNonceExactlyOnceUnderContention() throws Exception {
-        SignatureVerifier.NonceStore store = new SignatureVerifier.NonceStore(60_000, 1_000_000);
+        NonceStore store = new NonceStore(60_000, 1_000_000);
         int threads = 8;
         int nonces = 20_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -370,7 +370,7 @@ class SignatureVerifierTest {
                     start.await();
                     int recorded = 0;
                     for (int i = 0; i < nonces; i++) {
-                        if (store.checkAndRecord("k\n" + i, 1_000L) == SignatureVerifier.NonceStore.Outcome.RECORDED) {
+                        if (store.checkAndRecord("k\n" + i, 1_000L) == NonceStore.Outcome.RECORDED) {
                             recorded++;
                         }
                     }

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.ResponseFormat;
 
 /** The result file's shape, without a running gateway. */
@@ -24,7 +25,7 @@ class BatchFilesWriteTest {
         batch.record(0, JSON.readTree("{\"RequestId\":\"r1\",\"Success\":true,\"Data\":{\"Result\":\"{}\",\"MessageId\":\"7\"}}"), "Success", false);
         BatchFiles files = new BatchFiles(ResponseFormat.XML, false, 10, 1000, Path.of("error"));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(BatchFiles.BATCH, batch);
+        exchange.setProperty(Exchanges.BATCH, batch);
 
         assertThat(files.resultName(exchange)).isEqualTo("b<1>.results.xml");
         assertThat(files.write(exchange)).isEqualTo("""

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.registry.ProcessedRequests;
 import org.thingservice.gateway.registry.ProcessedRequests.Claim;
 
@@ -31,7 +32,7 @@ class KafkaResultsAuditTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (String source : new String[] {"orders/0/7", "orders/1/3"}) {
                 ProducerRecord<String, String> result = new ProducerRecord<>("audit.results", source, "{\"Success\":true}");
-                result.headers().add(KafkaResultsAudit.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+                result.headers().add(Exchanges.SOURCE_RECORD_HEADER, source.getBytes(StandardCharsets.UTF_8));
                 producer.send(result).get();
             }
             producer.send(new ProducerRecord<>("audit.results", "no header", "{}")).get();
@@ -53,14 +54,14 @@ class KafkaResultsAuditTest {
 
     @Test
     void aRedeliveredRecordWhoseResultIsOnTheTopicIsNotAnsweredAgain() {
-        assertThat(check(Claim.OUTCOME_UNKNOWN, "orders/0/7").getProperty(KafkaResultsAudit.RESULT_WRITTEN)).isEqualTo(true);
-        assertThat(check(Claim.ANSWERED, "orders/1/3").getProperty(KafkaResultsAudit.RESULT_WRITTEN)).isEqualTo(true);
+        assertThat(check(Claim.OUTCOME_UNKNOWN, "orders/0/7").getProperty(Exchanges.RESULT_WRITTEN)).isEqualTo(true);
+        assertThat(check(Claim.ANSWERED, "orders/1/3").getProperty(Exchanges.RESULT_WRITTEN)).isEqualTo(true);
     }
 
     @Test
     void oneWithoutItsResultIsAnswered() {
-        assertThat(check(Claim.OUTCOME_UNKNOWN, "orders/0/8").getProperty(KafkaResultsAudit.RESULT_WRITTEN)).isNull();
-        assertThat(check(Claim.ANSWERED, "orders/1/7").getProperty(KafkaResultsAudit.RESULT_WRITTEN)).isNull();
+        assertThat(check(Claim.OUTCOME_UNKNOWN, "orders/0/8").getProperty(Exchanges.RESULT_WRITTEN)).isNull();
+        assertThat(check(Claim.ANSWERED, "orders/1/7").getProperty(Exchanges.RESULT_WRITTEN)).isNull();
     }
 
     @Test
@@ -70,7 +71,7 @@ class KafkaResultsAuditTest {
         });
         Exchange exchange = exchange(Claim.NEW, "orders/0/7");
         unreachable.check(exchange);
-        assertThat(exchange.getProperty(KafkaResultsAudit.RESULT_WRITTEN)).isNull();
+        assertThat(exchange.getProperty(Exchanges.RESULT_WRITTEN)).isNull();
     }
 
     @Test
@@ -88,9 +89,9 @@ class KafkaResultsAuditTest {
 
     private static Exchange exchange(Claim claim, String source) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(ProcessedRequests.CLAIM, claim);
-        exchange.setProperty(ProcessedRequests.SOURCE, source);
-        exchange.setProperty(ProcessedRequests.CLAIMED_AT, CLAIMED);
+        exchange.setProperty(Exchanges.CLAIM, claim);
+        exchange.setProperty(Exchanges.REQUEST_SOURCE, source);
+        exchange.setProperty(Exchanges.CLAIMED_AT, CLAIMED);
         return exchange;
     }
 }

@@ -8,6 +8,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.MigratedDatabase;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.registry.ProcessedRequests.Claim;
 
 /** Where a redeliverable request stands across restarts, on the embedded database. */
@@ -19,7 +20,7 @@ class ProcessedRequestsTest {
     void aNewRequestGoesToItsDevice() throws Exception {
         Exchange first = claim("RequestId:r1", "orders/0/1");
 
-        assertThat(first.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.NEW);
+        assertThat(first.getProperty(Exchanges.CLAIM)).isEqualTo(Claim.NEW);
         requests.refuse(first); // lets it pass
     }
 
@@ -28,49 +29,49 @@ class ProcessedRequestsTest {
         claim("RequestId:r1", "orders/0/1"); // sent, then the process died
 
         Exchange redelivery = claim("RequestId:r1", "orders/0/1");
-        assertThat(redelivery.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.OUTCOME_UNKNOWN);
-        assertThat(redelivery.getProperty(ProcessedRequests.CLAIMED_AT, Long.class)).isPositive();
+        assertThat(redelivery.getProperty(Exchanges.CLAIM)).isEqualTo(Claim.OUTCOME_UNKNOWN);
+        assertThat(redelivery.getProperty(Exchanges.CLAIMED_AT, Long.class)).isPositive();
         assertThatThrownBy(() -> requests.refuse(redelivery)).hasMessageContaining("outcome is unknown");
-        redelivery.setProperty(ProcessedRequests.RESULT, "{\"unknown\":true}");
+        redelivery.setProperty(Exchanges.REQUEST_RESULT, "{\"unknown\":true}");
         requests.done(redelivery);
 
         Exchange again = claim("RequestId:r1", "orders/0/1");
-        assertThat(again.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.ANSWERED);
-        assertThat(again.getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"unknown\":true}");
+        assertThat(again.getProperty(Exchanges.CLAIM)).isEqualTo(Claim.ANSWERED);
+        assertThat(again.getProperty(Exchanges.REQUEST_RESULT)).isEqualTo("{\"unknown\":true}");
     }
 
     @Test
     void answeredBeforeItsAnswerIsKept() throws Exception {
         Exchange first = claim("RequestId:r1", "orders/0/1");
-        first.setProperty(ProcessedRequests.RESULT, "{\"Success\":true}");
+        first.setProperty(Exchanges.REQUEST_RESULT, "{\"Success\":true}");
         requests.done(first);
 
         Exchange redelivery = claim("RequestId:r1", "orders/0/1");
-        assertThat(redelivery.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.ANSWERED);
-        assertThat(redelivery.getProperty(ProcessedRequests.ALREADY_DONE)).isEqualTo(true);
-        assertThat(redelivery.getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"Success\":true}");
+        assertThat(redelivery.getProperty(Exchanges.CLAIM)).isEqualTo(Claim.ANSWERED);
+        assertThat(redelivery.getProperty(Exchanges.ALREADY_DONE)).isEqualTo(true);
+        assertThat(redelivery.getProperty(Exchanges.REQUEST_RESULT)).isEqualTo("{\"Success\":true}");
         requests.refuse(redelivery);
     }
 
     @Test
     void anotherRecordWithTheSameRequestIdIsRefusedAndLeavesTheFirstsAnswerAlone() throws Exception {
         Exchange first = claim("RequestId:r1", "orders/0/1");
-        first.setProperty(ProcessedRequests.RESULT, "{\"Success\":true}");
+        first.setProperty(Exchanges.REQUEST_RESULT, "{\"Success\":true}");
         requests.done(first);
 
         Exchange other = claim("RequestId:r1", "orders/2/9");
-        assertThat(other.getProperty(ProcessedRequests.CLAIM)).isEqualTo(Claim.DUPLICATE);
+        assertThat(other.getProperty(Exchanges.CLAIM)).isEqualTo(Claim.DUPLICATE);
         assertThatThrownBy(() -> requests.refuse(other)).hasMessageContaining("already sent").hasMessageContaining("orders/0/1");
-        other.setProperty(ProcessedRequests.RESULT, "{\"Success\":false}");
+        other.setProperty(Exchanges.REQUEST_RESULT, "{\"Success\":false}");
         requests.done(other);
 
-        assertThat(claim("RequestId:r1", "orders/0/1").getProperty(ProcessedRequests.RESULT)).isEqualTo("{\"Success\":true}");
+        assertThat(claim("RequestId:r1", "orders/0/1").getProperty(Exchanges.REQUEST_RESULT)).isEqualTo("{\"Success\":true}");
     }
 
     private Exchange claim(String key, String source) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(ProcessedRequests.KEY, key);
-        exchange.setProperty(ProcessedRequests.SOURCE, source);
+        exchange.setProperty(Exchanges.REQUEST_KEY, key);
+        exchange.setProperty(Exchanges.REQUEST_SOURCE, source);
         requests.claim(exchange);
         return exchange;
     }
