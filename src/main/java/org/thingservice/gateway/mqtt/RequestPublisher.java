@@ -50,6 +50,8 @@ public final class RequestPublisher extends AsyncProcessorSupport implements Cam
     private final long timeoutMillis;
     /** publishes in the order they were sent: with one timeout for all, also in the order they expire */
     private final Queue<Publish> inFlight = new ConcurrentLinkedQueue<>();
+    /** held while a request is handed to Paho, see process */
+    private final Object aliasOrder = new Object();
     private volatile MqttAsyncClient client;
     private PublishGate gate;
     private CamelContext camelContext;
@@ -86,8 +88,14 @@ public final class RequestPublisher extends AsyncProcessorSupport implements Cam
             MqttMessage message = new MqttMessage(exchange.getMessage().getBody(byte[].class));
             message.setQos(mqtt.getQos());
             inFlight.add(publish);
-            client.publish(exchange.getMessage().getHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, String.class), message,
-                    null, publish);
+            // One at a time: Paho 1.2.5 gives a topic an alias (brokers announce a Topic Alias Maximum: mosquitto 10)
+            // when it first publishes to it, and sends later publishes with the alias alone; the first one must be on
+            // the wire before them, and concurrent publish calls did not keep that order: mosquitto then disconnected
+            // the client for a protocol error (reason 130), failing every request in flight (seen in CrashIT).
+            synchronized (aliasOrder) {
+                client.publish(exchange.getMessage().getHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, String.class), message,
+                        null, publish);
+            }
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
