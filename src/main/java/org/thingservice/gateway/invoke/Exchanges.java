@@ -79,6 +79,8 @@ public final class Exchanges {
     public static final String CLAIM = "TsgClaim";
     /** when a redelivered request was first claimed, epoch ms */
     public static final String CLAIMED_AT = "TsgClaimedAt";
+    /** for a Claim.DUPLICATE: where the first request with its RequestId came from */
+    public static final String FIRST_SOURCE = "TsgFirstSource";
     /** set when the request is a redelivery whose answer was already decided (see REQUEST_RESULT) */
     public static final String ALREADY_DONE = "TsgAlreadyDone";
     /** the request's answer as text, kept with it when it is done */

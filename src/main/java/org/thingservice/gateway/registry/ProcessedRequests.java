@@ -54,7 +54,7 @@ public final class ProcessedRequests {
                 exchange.setProperty(Exchanges.CLAIMED_AT, rs.getTimestamp(4).getTime());
                 if (!source.equals(rs.getString(1))) {
                     exchange.setProperty(Exchanges.CLAIM, Claim.DUPLICATE);
-                    exchange.setProperty(Exchanges.REQUEST_RESULT, rs.getString(1)); // the source of the first one, for the answer
+                    exchange.setProperty(Exchanges.FIRST_SOURCE, rs.getString(1));
                 } else if ("DONE".equals(rs.getString(2))) {
                     exchange.setProperty(Exchanges.CLAIM, Claim.ANSWERED);
                     exchange.setProperty(Exchanges.ALREADY_DONE, true);
@@ -79,8 +79,7 @@ public final class ProcessedRequests {
             throw ApiException.business(ErrorCodes.INVOKE_FAILED,
                     "This request was sent to the device before the gateway restarted; its outcome is unknown and it is not sent again.");
         } else if (claim == Claim.DUPLICATE) {
-            String first = exchange.getProperty(Exchanges.REQUEST_RESULT, String.class);
-            exchange.removeProperty(Exchanges.REQUEST_RESULT);
+            String first = exchange.getProperty(Exchanges.FIRST_SOURCE, String.class);
             LOG.warn("Request {} from {} is not sent to the device (duplicate of the request from {})", key, source, first);
             throw ApiException.business(ErrorCodes.INVOKE_FAILED,
                     "A request with this RequestId was already sent to the device (from " + first + "); it is not sent again.");
