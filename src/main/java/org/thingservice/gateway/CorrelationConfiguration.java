@@ -11,7 +11,7 @@ import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.correlate.ReplyWaiter;
 import org.thingservice.gateway.registry.GatewayInstances;
 
-/** Meeting each request with its device's reply (routes/replies.yaml). */
+/** Meeting each request with its device's reply (routes/replies.camel.yaml). */
 public class CorrelationConfiguration implements CamelConfiguration {
 
     @BindToRegistry("correlationRepository")
@@ -27,7 +27,7 @@ public class CorrelationConfiguration implements CamelConfiguration {
                 context.getExecutorServiceManager().newDefaultThreadPool(ReplyCorrelator.class, "CallTimeouts"));
     }
 
-    /** The correlation aggregator's output runs in the thread that completed the group (routes/replies.yaml). */
+    /** The correlation aggregator's output runs in the thread that completed the group (routes/replies.camel.yaml). */
     @BindToRegistry("completeInCallingThread")
     public SynchronousExecutorService completeInCallingThread() {
         return new SynchronousExecutorService();

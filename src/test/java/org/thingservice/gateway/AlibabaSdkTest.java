@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
 
 /**
  * The official Alibaba Cloud Java SDK (aliyun-java-sdk-core, generic CommonRequest) pointed at the gateway instead of

@@ -12,7 +12,7 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 
 /**

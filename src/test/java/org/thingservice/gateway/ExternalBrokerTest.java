@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ErrorCodes;
 
 /** The gateway against a real external broker (mosquitto), including an outage of that broker. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
 
 /** InvokeThingService over HTTP against the embedded broker and the simulated devices, as a caller sees it. */
 class HttpInvokeTest extends GatewayTestSupport {

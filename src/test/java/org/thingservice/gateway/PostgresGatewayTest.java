@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ErrorCodes;
 
 /**
  * The gateway on PostgreSQL, chosen by its JDBC URL alone: the Flyway migrations run unchanged, the registry and the

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
-import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.invoke.Exchanges;
 
 /**

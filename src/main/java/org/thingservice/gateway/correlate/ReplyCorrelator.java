@@ -8,15 +8,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.AlinkCodec;
 import org.thingservice.gateway.alink.MessageIds;
-import org.thingservice.gateway.invoke.ApiException;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.registry.GatewayInstances;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Meets each request with its reply in the correlation aggregator (keyed on pk/dn/MessageId): the request half
@@ -49,7 +49,7 @@ public final class ReplyCorrelator implements AggregationStrategy {
 
     /**
      * The aggregator finds timed-out groups while holding its lock, and completes them in that thread
-     * (routes/replies.yaml): timeouts takes their answers (and the database's part) to another thread, so that
+     * (routes/replies.camel.yaml): timeouts takes their answers (and the database's part) to another thread, so that
      * neither a source's reply steps nor a database round trip run under the lock that every request and reply takes.
      */
     public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, GatewayInstances instances, Executor timeouts) {

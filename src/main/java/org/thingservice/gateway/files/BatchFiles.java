@@ -23,15 +23,15 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.thingservice.gateway.invoke.ApiException;
-import org.thingservice.gateway.invoke.ErrorCodes;
-import org.thingservice.gateway.invoke.ErrorResponse;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.api.ErrorResponse;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
-import org.thingservice.gateway.invoke.InvokeThingServiceResponse;
 import org.thingservice.gateway.invoke.JsonRequests;
 import org.thingservice.gateway.invoke.RequestIds;
-import org.thingservice.gateway.invoke.ResponseFormat;
 
 /**
  * The batch-file source: reads a dropped .jsonl or .csv file into request lines, turns each line into an

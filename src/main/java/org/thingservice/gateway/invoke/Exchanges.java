@@ -1,14 +1,15 @@
 package org.thingservice.gateway.invoke;
 
 import org.apache.camel.Exchange;
+import org.thingservice.gateway.api.ResponseFormat;
 
 /**
- * Every exchange property and header name that the routes (routes/*.yaml) and the beans share, in one place.
+ * Every exchange property and header name that the routes (routes/*.camel.yaml) and the beans share, in one place.
  *
  * <p>One naming scheme: an exchange property or an internal header is named {@code Tsg} + UpperCamelCase (the
  * constant is that name without {@code Tsg}, in UPPER_SNAKE_CASE), so it can never meet a Camel header
  * ({@code Camel...}) or a name a caller sends. The routes refer to them as {@code ${exchangeProperty.TsgX}} and
- * {@code ${header.TsgX}}; ExchangesTest checks that every such name in routes/*.yaml is declared here.
+ * {@code ${header.TsgX}}; ExchangesTest checks that every such name in routes/*.camel.yaml is declared here.
  *
  * <p>The headers of the Kafka result and dead-letter records ({@link #REQUEST_ID_HEADER} and below) are part of the
  * product's contract with its consumers: their names do not follow the scheme, and must not change.
@@ -22,14 +23,14 @@ public final class Exchanges {
     /** the RequestId, set before anything can fail */
     public static final String REQUEST_ID = "TsgRequestId";
     /**
-     * the name of the ResponseFormat the caller asked for (JSON or XML): a String, because routes/invoke.yaml compares
+     * the name of the ResponseFormat the caller asked for (JSON or XML): a String, because routes/invoke.camel.yaml compares
      * it with 'XML', and Simple compares an enum with a String by a type-converter search that cost a fifth of the
      * gateway's CPU per call (JFR, 64 callers). Set and read it through format(...).
      */
     public static final String FORMAT = "TsgFormat";
     /** where the call came from: http, kafka or file (set by each source route) */
     public static final String SOURCE = "TsgSource";
-    /** the Content-Type of the marshalled answer (routes/invoke.yaml) */
+    /** the Content-Type of the marshalled answer (routes/invoke.camel.yaml) */
     public static final String CONTENT_TYPE = "TsgContentType";
 
     // ------------------------------------------------------------------ the HTTP source

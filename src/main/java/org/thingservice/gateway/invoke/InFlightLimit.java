@@ -2,6 +2,7 @@ package org.thingservice.gateway.invoke;
 
 import java.util.concurrent.Semaphore;
 import org.apache.camel.Exchange;
+import org.thingservice.gateway.api.ApiException;
 
 /**
  * Bounds the calls in the invoke pipeline at once, whatever their source: past the limit a call is answered

@@ -2,6 +2,8 @@ package org.thingservice.gateway.invoke;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.model.Device;
 import org.thingservice.gateway.model.ThingService;
 import org.thingservice.gateway.text.Texts;

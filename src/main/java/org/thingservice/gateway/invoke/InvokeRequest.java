@@ -13,4 +13,7 @@ public record InvokeRequest(
         String args,
         String timeout,
         boolean waitForAsyncReply) {
+
+    /** the API Action this pipeline serves (HTTP hands every other Action to device management) */
+    public static final String ACTION = "InvokeThingService";
 }

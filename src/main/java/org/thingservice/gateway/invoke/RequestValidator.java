@@ -1,14 +1,15 @@
 package org.thingservice.gateway.invoke;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Pattern;
-import org.thingservice.gateway.text.Texts;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
 
 /**
  * Checks the parameters of a call before anything is looked up or published. The character sets are strict so that
@@ -120,8 +121,8 @@ public final class RequestValidator {
         }
     }
 
-    /** Echoes at most a little of a bad value, with control characters made visible (Texts.shorten). */
+    /** Echoes at most a little of a bad value (ApiException.echo). */
     static String shorten(String value) {
-        return Texts.shorten(value, 40);
+        return ApiException.echo(value);
     }
 }

@@ -4,6 +4,11 @@ import org.apache.camel.Exchange;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.api.ActionResponse;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.api.ErrorResponse;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.text.Texts;
@@ -45,14 +50,14 @@ public final class Responses {
             requestId = invocation.requestId();
         }
         exchange.setProperty(Exchanges.HTTP_STATUS, error.httpStatus());
-        String action = exchange.getProperty(Exchanges.ACTION, HttpRequestReader.INVOKE_THING_SERVICE, String.class);
+        String action = exchange.getProperty(Exchanges.ACTION, InvokeRequest.ACTION, String.class);
         String source = exchange.getProperty(Exchanges.SOURCE, String.class);
         long millis = invocation != null ? invocation.elapsedMillis() : 0;
         // the message may echo what the caller sent: one bounded line whatever that was
         LOG.info("{} {} source={} outcome={} ms={}{} error=\"{}\"", RequestValidator.shorten(action),
                 invocation != null ? invocation : "RequestId=" + requestId, source, error.code(), millis, caller(exchange),
                 Texts.shorten(error.getMessage(), LOGGED_MESSAGE_LIMIT));
-        boolean invocationCall = HttpRequestReader.INVOKE_THING_SERVICE.equals(action);
+        boolean invocationCall = InvokeRequest.ACTION.equals(action);
         if (invocationCall) { // the invocation meters count service calls, not device management
             metrics.invocation(source, false, error.code(), millis);
         }

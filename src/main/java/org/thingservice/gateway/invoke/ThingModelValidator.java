@@ -1,5 +1,6 @@
 package org.thingservice.gateway.invoke;
 
+import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.model.ArgsValidator;
 
 /** The pipeline step that checks Args against the service's inputData before anything is published. */

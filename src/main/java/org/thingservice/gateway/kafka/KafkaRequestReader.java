@@ -9,13 +9,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.thingservice.gateway.invoke.ApiException;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.JsonRequests;
 import org.thingservice.gateway.invoke.RequestIds;
-import org.thingservice.gateway.invoke.ResponseFormat;
 
 /**
  * The Kafka source: turns one request record (a JSON object with the InvokeThingService parameters) into an

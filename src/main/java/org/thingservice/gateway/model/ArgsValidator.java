@@ -3,7 +3,6 @@ package org.thingservice.gateway.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -11,7 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.text.Texts;
 
 /**

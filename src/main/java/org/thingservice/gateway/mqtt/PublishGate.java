@@ -3,8 +3,8 @@ package org.thingservice.gateway.mqtt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
-import org.thingservice.gateway.invoke.ApiException;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.invoke.Exchanges;
 
 /**

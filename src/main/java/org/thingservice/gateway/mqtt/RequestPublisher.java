@@ -23,8 +23,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.thingservice.gateway.invoke.ApiException;
-import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorCodes;
 
 /**
  * Publishes each request (the body, to the topic in header CamelPahoMqtt5OverrideTopic) without holding a thread until

@@ -9,8 +9,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.invoke.Exchanges;
-import org.thingservice.gateway.invoke.ResponseFormat;
 
 /** The result file's shape, without a running gateway. */
 class BatchFilesWriteTest {

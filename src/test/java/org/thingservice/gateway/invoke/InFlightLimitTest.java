@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.api.ApiException;
 
 class InFlightLimitTest {
 

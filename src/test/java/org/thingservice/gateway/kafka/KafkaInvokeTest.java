@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.GatewayTestSupport;
 import org.thingservice.gateway.MqttSpy;
+import org.thingservice.gateway.api.InvokeThingServiceResponse;
 
 /** Requests from a real (in-process) Kafka topic go through the same pipeline and answer on the results topic. */
 class KafkaInvokeTest extends GatewayTestSupport {

@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +11,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ErrorResponse;
+import org.thingservice.gateway.api.ResponseFormat;
+import org.thingservice.gateway.invoke.RequestIds;
 
 /**
  * Whether the HTTP API serves calls at /, and the answer a call gets while it does not: {@code ServiceUnavailable}
@@ -76,7 +80,7 @@ public final class HttpAvailability implements Handler<RoutingContext> {
         handlers.setEnabled(true);
     }
 
-    /** The answer, as the routes would marshal it (routes/invoke.yaml, marshal-response). */
+    /** The answer, as the routes would marshal it (routes/invoke.camel.yaml, marshal-response). */
     static Answer unavailable(String format) {
         ResponseFormat responseFormat;
         try {

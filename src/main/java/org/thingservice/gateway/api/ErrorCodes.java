@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.api;
 
 /** The Alibaba IoT Platform error codes this gateway answers with (see reference §2). */
 public final class ErrorCodes {

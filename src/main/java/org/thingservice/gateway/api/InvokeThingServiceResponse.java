@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

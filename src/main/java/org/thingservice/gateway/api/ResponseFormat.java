@@ -1,10 +1,10 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.api;
 
 import java.util.Locale;
 
 /** The Format parameter: JSON (default) or XML, case-insensitive as the SDKs send "JSON", "json" or "XML". */
 public enum ResponseFormat {
-    // the Content-Type of an answer in each format: routes/invoke.yaml (marshal-response) sets the same constants
+    // the Content-Type of an answer in each format: routes/invoke.camel.yaml (marshal-response) sets the same constants
     JSON("application/json;charset=utf-8"), XML("application/xml;charset=utf-8");
 
     private final String contentType;

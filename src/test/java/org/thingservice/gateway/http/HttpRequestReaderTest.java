@@ -1,9 +1,10 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.api.ApiException;
 
 class HttpRequestReaderTest {
 

@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.http;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -6,6 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.thingservice.gateway.api.ApiException;
+import org.thingservice.gateway.api.ResponseFormat;
+import org.thingservice.gateway.invoke.Exchanges;
+import org.thingservice.gateway.invoke.Invocation;
+import org.thingservice.gateway.invoke.InvokeRequest;
+import org.thingservice.gateway.invoke.RequestIds;
 import org.thingservice.gateway.text.FormEncoding;
 
 /**
@@ -14,9 +20,6 @@ import org.thingservice.gateway.text.FormEncoding;
  * authentication between the two steps. HTTP headers never count as parameters.
  */
 public final class HttpRequestReader {
-
-    /** the Action that goes to the invoke pipeline (every other one goes to device management) */
-    public static final String INVOKE_THING_SERVICE = "InvokeThingService";
 
     /**
      * Reads any call: its parameters as sent (for the signature), and those given, with its Action, in the exchange

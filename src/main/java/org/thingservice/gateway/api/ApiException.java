@@ -1,4 +1,6 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.api;
+
+import org.thingservice.gateway.text.Texts;
 
 /**
  * A request that cannot be served, with the Alibaba error code the caller gets.
@@ -25,12 +27,17 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException invalidParameter(String name, String why) {
-        return new ApiException(400, "InvalidParameter", "The parameter \"" + RequestValidator.shorten(name) + "\" is invalid: " + why);
+        return new ApiException(400, "InvalidParameter", "The parameter \"" + echo(name) + "\" is invalid: " + why);
     }
 
     /** 503: the gateway serves no calls at the moment (starting or stopping); the caller may retry. */
     public static ApiException serviceUnavailable(String why) {
         return new ApiException(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server: " + why);
+    }
+
+    /** At most a little of a caller's bad value, with control characters made visible, to echo in a message. */
+    public static String echo(String value) {
+        return Texts.shorten(value, 40);
     }
 
     public String code() {

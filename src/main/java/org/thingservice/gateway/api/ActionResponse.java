@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializable;

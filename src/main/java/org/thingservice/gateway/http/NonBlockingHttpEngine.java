@@ -1,4 +1,4 @@
-package org.thingservice.gateway.invoke;
+package org.thingservice.gateway.http;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
@@ -181,7 +181,7 @@ public final class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     .onFailure(e -> LOG.debug("The caller left before its answer: {}", e.getMessage()));
         }
 
-        /** The body as one Vert.x buffer: a marshalled answer is a byte[] (routes/http.yaml: no stream caching). */
+        /** The body as one Vert.x buffer: a marshalled answer is a byte[] (routes/http.camel.yaml: no stream caching). */
         private static Buffer buffer(Exchange exchange, Object body) throws Exception {
             byte[] bytes;
             if (body == null) {
