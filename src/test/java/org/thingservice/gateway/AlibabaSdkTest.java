@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * The official Alibaba Cloud Java SDK (aliyun-java-sdk-core, generic CommonRequest) pointed at the gateway instead of

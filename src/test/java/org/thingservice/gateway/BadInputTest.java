@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /**
  * Bad input: each call gets a clear error, nothing reaches MQTT, and the gateway keeps serving.

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.auth.AlibabaSignature;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /**
  * Caller authentication on (gateway.auth.enabled=true): Alibaba's V2 and V3 signatures against the keys file, the

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.kafka.EmbeddedKafka;
+import org.thingservice.gateway.support.AnsweringDevice;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.Mosquitto;
+import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Postgres;
 
 /**
  * The crash test: the packaged jar as its own process on a real mosquitto, devices that answer from outside it, and

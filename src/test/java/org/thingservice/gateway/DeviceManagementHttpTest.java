@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /** The device-management actions on /, as an Alibaba client calls them, and what the next InvokeThingService sees. */
 class DeviceManagementHttpTest extends GatewayTestSupport {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * The packaged jar configured as a container is, by environment variables only, and each one taking effect: the

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.MosquittoGatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * With an external broker and nothing else said, the gateway starts neither its own broker nor simulated devices,

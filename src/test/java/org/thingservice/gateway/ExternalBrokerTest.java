@@ -10,6 +10,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.MosquittoGatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** The gateway against a real external broker (mosquitto), including an outage of that broker. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)

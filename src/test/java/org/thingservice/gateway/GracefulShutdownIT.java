@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * SIGTERM to the packaged jar while calls wait for a slow device: the gateway stops taking new calls, answers every

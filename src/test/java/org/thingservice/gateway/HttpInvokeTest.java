@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** InvokeThingService over HTTP against the embedded broker and the simulated devices, as a caller sees it. */
 class HttpInvokeTest extends GatewayTestSupport {

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * The packaged jar from the moment its HTTP port opens until the process has exited after SIGTERM, polled as fast as

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /** bin/invoke, run as a process the way the README shows: it makes a key, and signs calls the gateway accepts. */
 @ExtendWith(ExternalBinaries.RequirePython3.class)

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * The packaged jar as an operator runs it: java -Xmx512m -jar from a directory that holds nothing but an

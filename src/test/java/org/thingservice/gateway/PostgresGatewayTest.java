@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.Postgres;
 
 /**
  * The gateway on PostgreSQL, chosen by its JDBC URL alone: the Flyway migrations run unchanged, the registry and the

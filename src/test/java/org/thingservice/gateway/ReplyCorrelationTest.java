@@ -9,6 +9,8 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * Replies meet their requests by pk/dn/MessageId; late, duplicate, unknown and unreadable replies are counted,

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
+import org.thingservice.gateway.support.FreePorts;
 
 /**
  * The gateway refuses to start rather than serve calls nobody authenticates: authentication off on an address others

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.mqtt.BrokerSockets;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.Mosquitto;
+import org.thingservice.gateway.support.MosquittoGatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * A production-like broker: mosquitto taking only TLS connections from clients with a user name and password. The

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * The thing model on the whole path, HTTP to MQTT, over real TSL files in Alibaba's format (src/test/resources/tsl,

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.invoke.InFlightLimit;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /** gateway.invoke.max-in-flight: past it a call is answered Throttling.User at once; a place is freed however a call ends. */
 class ThrottlingTest extends GatewayTestSupport {

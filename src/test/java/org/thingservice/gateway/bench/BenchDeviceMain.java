@@ -13,8 +13,8 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.thingservice.gateway.MessageCallback;
 import org.thingservice.gateway.mqtt.NoDelaySocketFactory;
+import org.thingservice.gateway.support.MessageCallback;
 
 /**
  * bench/run's device responder, a process of its own: one paho MQTT 5 client that answers every Alink request at

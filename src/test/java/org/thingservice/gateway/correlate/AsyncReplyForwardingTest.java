@@ -1,6 +1,5 @@
 package org.thingservice.gateway.correlate;
 
-import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,13 +21,14 @@ import java.util.stream.Collectors;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.ExternalBinaries;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.InProcessGateway;
-import org.thingservice.gateway.MqttSpy;
-import org.thingservice.gateway.Postgres;
-import org.thingservice.gateway.registry.GatewayInstances;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.registry.GatewayInstances;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.InProcessGateway;
+import org.thingservice.gateway.support.MigratedDatabase;
+import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Postgres;
 
 /**
  * The reply to an async call is forwarded to /{pk}/{dn}/thing/downlink/reply/message exactly once, whichever gateway

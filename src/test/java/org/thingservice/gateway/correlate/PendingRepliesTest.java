@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.MigratedDatabase;
+import org.sqlite.SQLiteDataSource;
 import org.thingservice.gateway.auth.MutableClock;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** Two PendingReplies on one database stand for two gateway instances (or one before and after a restart). */
 class PendingRepliesTest {

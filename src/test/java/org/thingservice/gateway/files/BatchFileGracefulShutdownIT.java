@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.MqttSpy;
-import org.thingservice.gateway.PackagedGateway;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * SIGTERM to the packaged jar in the middle of a batch file that needs far longer than the shutdown timeout: the

@@ -1,6 +1,5 @@
 package org.thingservice.gateway.files;
 
-import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,10 +14,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.InProcessGateway;
-import org.thingservice.gateway.MqttSpy;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.InProcessGateway;
+import org.thingservice.gateway.support.MigratedDatabase;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * Stop the gateway in the middle of a file and start it again: the file is processed to completion, and lines

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.GatewayTestSupport;
-import org.thingservice.gateway.MqttSpy;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** Batch files dropped into a real inbox folder get result files, against the embedded broker and simulated devices. */
 class BatchFilesTest extends GatewayTestSupport {

@@ -20,10 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.MqttSpy;
-import org.thingservice.gateway.PackagedGateway;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.PackagedGateway;
 
 /**
  * SIGTERM to the packaged jar while a batch of Kafka requests waits for a slow device: the batch in flight is

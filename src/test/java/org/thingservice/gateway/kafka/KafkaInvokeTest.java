@@ -13,9 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.GatewayTestSupport;
-import org.thingservice.gateway.MqttSpy;
 import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** Requests from a real (in-process) Kafka topic go through the same pipeline and answer on the results topic. */
 class KafkaInvokeTest extends GatewayTestSupport {

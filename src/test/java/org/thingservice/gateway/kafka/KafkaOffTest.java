@@ -12,9 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.GatewayTestSupport;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /** Without camel.component.kafka.brokers the gateway has no Kafka route, and one INFO line is all it says of Kafka. */
 class KafkaOffTest extends GatewayTestSupport {

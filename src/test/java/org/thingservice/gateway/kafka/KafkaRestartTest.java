@@ -1,13 +1,11 @@
 package org.thingservice.gateway.kafka;
 
-import org.thingservice.gateway.MigratedDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,10 +15,11 @@ import java.util.stream.Collectors;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.InProcessGateway;
-import org.thingservice.gateway.MqttSpy;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.InProcessGateway;
+import org.thingservice.gateway.support.MigratedDatabase;
+import org.thingservice.gateway.support.MqttSpy;
 
 /**
  * Stop the gateway in the middle of a stream of Kafka requests and start it again: every request has a result,

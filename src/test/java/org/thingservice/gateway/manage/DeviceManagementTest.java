@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.api.ActionResponse;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 class DeviceManagementTest {
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.ExternalBinaries;
-import org.thingservice.gateway.Mosquitto;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.Mosquitto;
 
 /**
  * Requests to one topic published from many threads at once, right after the publisher connected, as a restarted

@@ -15,8 +15,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.FreePorts;
-import org.thingservice.gateway.MqttSpy;
+import org.thingservice.gateway.support.FreePorts;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** Requests published against the embedded broker: acknowledged, or refused at once while the broker is away. */
 class RequestPublisherTest {

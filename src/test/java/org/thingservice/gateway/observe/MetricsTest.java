@@ -11,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.GatewayTestSupport;
-import org.thingservice.gateway.MqttSpy;
+import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.MqttSpy;
 
 /** /observe/metrics in Prometheus text: the gateway's own meters after real calls from HTTP and a batch file. */
 class MetricsTest extends GatewayTestSupport {

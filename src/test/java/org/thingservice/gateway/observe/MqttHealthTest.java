@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.thingservice.gateway.ExternalBinaries;
-import org.thingservice.gateway.MosquittoGatewayTestSupport;
+import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.MosquittoGatewayTestSupport;
 
 /** /observe/health follows the MQTT broker: UP, DOWN while a real mosquitto is stopped, UP again once it is back. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)

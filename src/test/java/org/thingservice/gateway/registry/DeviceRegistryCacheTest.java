@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
-import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** A registry that remembers found devices (cached) next to another instance on the same database (other). */
 class DeviceRegistryCacheTest {

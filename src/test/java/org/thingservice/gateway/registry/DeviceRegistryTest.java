@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
-import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
 import org.thingservice.gateway.model.Device;
 import org.thingservice.gateway.model.ThingService;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** Two registries on one database stand for two gateway instances. */
 class DeviceRegistryTest {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.sqlite.SQLiteDataSource;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.MigratedDatabase;
+import org.sqlite.SQLiteDataSource;
 import org.thingservice.gateway.auth.MutableClock;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** Instances joining one database, as several gateways sharing PostgreSQL would. */
 class GatewayInstancesTest {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.MigratedDatabase;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 class JdbcTest {
 

@@ -12,7 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
-import org.thingservice.gateway.MigratedDatabase;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** An upgrade from a version that kept its data in an embedded H2 file (data/registry.mv.db). */
 class PreviousDatabaseTest {

@@ -7,9 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-import org.thingservice.gateway.MigratedDatabase;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.registry.ProcessedRequests.Claim;
+import org.thingservice.gateway.support.MigratedDatabase;
 
 /** Where a redeliverable request stands across restarts, on the embedded database. */
 class ProcessedRequestsTest {

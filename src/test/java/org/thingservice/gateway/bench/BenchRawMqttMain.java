@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * in calls.
  * Prints one {@code RESULT raw …} line per number of callers.
  *
- * <p>Not a test: {@code java -cp … org.thingservice.gateway.BenchRawMqttMain tcp://127.0.0.1:1883 64,1 10 200000 5}
+ * <p>Not a test: {@code java -cp … org.thingservice.gateway.bench.BenchRawMqttMain tcp://127.0.0.1:1883 64,1 10 200000 5}
  * (broker, callers, seconds, most calls, warm-up seconds).
  */
 public final class BenchRawMqttMain {
@@ -29,7 +29,7 @@ public final class BenchRawMqttMain {
         double seconds = Double.parseDouble(args[2]);
         long maxCalls = Long.parseLong(args[3]);
         double warmupSeconds = Double.parseDouble(args[4]);
-        try (InvokeBenchmark.RawMqttConnection connection = new InvokeBenchmark.RawMqttConnection(brokerUrl, 0)) {
+        try (RawMqttConnection connection = new RawMqttConnection(brokerUrl, 0)) {
             run(connection, callerCounts[0], warmupSeconds, maxCalls);
             for (int callers : callerCounts) {
                 long[] figures = run(connection, callers, seconds, maxCalls);
@@ -44,7 +44,7 @@ public final class BenchRawMqttMain {
     }
 
     /** {elapsed ns, errors, latency ns of each successful call...}, callers threads until the time or the calls run out. */
-    private static long[] run(InvokeBenchmark.RawMqttConnection connection, int callers, double seconds, long maxCalls) throws Exception {
+    private static long[] run(RawMqttConnection connection, int callers, double seconds, long maxCalls) throws Exception {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         AtomicLong budget = new AtomicLong(maxCalls);
         AtomicLong errors = new AtomicLong();
@@ -55,7 +55,7 @@ public final class BenchRawMqttMain {
         for (int c = 0; c < callers; c++) {
             long[][] mine = {new long[1024]};
             int[] count = {0};
-            InvokeBenchmark.RawMqttCaller caller = new InvokeBenchmark.RawMqttCaller(connection);
+            RawMqttCaller caller = new RawMqttCaller(connection);
             Thread thread = new Thread(() -> {
                 for (int i = 0; System.nanoTime() < deadline && budget.getAndDecrement() > 0; i++) {
                     long t0 = System.nanoTime();

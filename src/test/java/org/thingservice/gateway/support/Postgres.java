@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.kafka.EmbeddedKafka;
+import org.thingservice.gateway.support.GatewayTestSupport;
 
 /**
  * The three sources side by side in one run, against the fast simulated device: 10,000 sync calls over HTTP

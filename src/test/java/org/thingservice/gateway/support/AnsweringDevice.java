@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

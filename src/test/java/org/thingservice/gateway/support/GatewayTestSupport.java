@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +30,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
+import org.thingservice.gateway.GatewayConfiguration;
 import org.thingservice.gateway.auth.AlibabaSignature;
 import org.thingservice.gateway.text.FormEncoding;
 
@@ -40,8 +41,8 @@ import org.thingservice.gateway.text.FormEncoding;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
-    protected static final String PK = "a1LampDemo1";
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String PK = "a1LampDemo1";
     private MqttSpy spy;
 
     protected static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

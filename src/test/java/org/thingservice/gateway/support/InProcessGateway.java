@@ -1,7 +1,8 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.support;
 
 import java.util.Properties;
 import org.apache.camel.main.Main;
+import org.thingservice.gateway.GatewayConfiguration;
 
 /** A whole gateway run in this JVM, as `java -jar` would run it, for tests that stop and start it again. */
 public final class InProcessGateway {

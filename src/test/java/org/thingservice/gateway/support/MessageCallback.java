@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.support;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
