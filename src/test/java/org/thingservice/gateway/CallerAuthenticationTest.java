@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.auth.AlibabaSignature;
 import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * Caller authentication on (gateway.auth.enabled=true): Alibaba's V2 and V3 signatures against the keys file, the
@@ -291,16 +293,12 @@ class CallerAuthenticationTest extends GatewayTestSupport {
 
     /** Calls with {@code key} until the answer is as expected (the file is checked at most once a second) or 10 s passed. */
     private JsonNode awaitAnswer(AccessKey key, java.util.function.Predicate<JsonNode> expected) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode body;
-        do {
-            body = json(getAsIs(encode(signV2("GET", invoke(BLINK), key, Instant.now()))));
-            if (expected.test(body)) {
-                return body;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < end);
-        return body;
+        AtomicReference<JsonNode> body = new AtomicReference<>();
+        Waits.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
+            body.set(json(getAsIs(encode(signV2("GET", invoke(BLINK), key, Instant.now())))));
+            return expected.test(body.get());
+        });
+        return body.get();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -7,12 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.MosquittoGatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /** The gateway against a real external broker (mosquitto), including an outage of that broker. */
 @ExtendWith(ExternalBinaries.RequireMosquitto.class)
@@ -91,17 +93,18 @@ class ExternalBrokerTest extends MosquittoGatewayTestSupport {
         Map<String, Integer> failures = new TreeMap<>();
         long restarted = System.nanoTime();
         long deadline = restarted + RECOVERY_BUDGET.toNanos();
-        JsonNode recovered = null;
-        for (int tries = 0; recovered == null && tries < 100 && System.nanoTime() < deadline; tries++) {
+        AtomicReference<JsonNode> success = new AtomicReference<>();
+        Waits.until(Duration.ofNanos(deadline - System.nanoTime()), Duration.ofMillis(250), () -> {
             JsonNode attempt = json(get(invoke("ProductKey", PK, "DeviceName", "lamp-1", "Identifier", "Blink",
                     "Args", "{\"param1\":3}", "Timeout", "1000")));
             if (attempt.path("Success").asBoolean()) {
-                recovered = attempt;
+                success.set(attempt);
             } else {
                 failures.merge(attempt.path("Code").asText(), 1, Integer::sum);
-                Thread.sleep(250);
             }
-        }
+            return success.get() != null;
+        });
+        JsonNode recovered = success.get();
         long recoveryMillis = (System.nanoTime() - restarted) / 1_000_000;
         System.out.printf("Broker back: %s %d ms after the restart (failed before: %s)%n",
                 recovered != null ? "the first call succeeded" : "still no successful call", recoveryMillis, failures);
@@ -134,11 +137,12 @@ class ExternalBrokerTest extends MosquittoGatewayTestSupport {
         } finally {
             mosquitto().thaw();
         }
-        JsonNode after = null;
-        for (int tries = 0; tries < 40 && (after == null || !after.path("Success").asBoolean()); tries++) {
-            after = json(get(blink("lamp-1", "{\"param1\":2}")));
-            Thread.sleep(after.path("Success").asBoolean() ? 0 : 250);
-        }
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        Waits.until(Duration.ofSeconds(10), Duration.ofMillis(250), () -> {
+            last.set(json(get(blink("lamp-1", "{\"param1\":2}"))));
+            return last.get().path("Success").asBoolean();
+        });
+        JsonNode after = last.get();
         assertThat(after.path("Success").asBoolean()).as("calls succeed once the broker answers again: " + after).isTrue();
     }
 

@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * SIGTERM to the packaged jar while calls wait for a slow device: the gateway stops taking new calls, answers every
@@ -91,14 +93,14 @@ class GracefulShutdownIT {
     /** Until /observe/metrics shows all the calls waiting inside the gateway. */
     private static void awaitInFlight(HttpClient http, int port, int calls) throws Exception {
         Pattern inFlight = Pattern.compile("^gateway_invocations_in_flight (\\S+)$", Pattern.MULTILINE);
-        long end = System.nanoTime() + Duration.ofSeconds(DEVICE_DELAY_MS / 1000 - 1).toNanos();
-        double seen = 0;
-        while (seen < calls && System.nanoTime() < end) {
+        AtomicReference<Double> last = new AtomicReference<>(0.0);
+        Waits.until(Duration.ofSeconds(DEVICE_DELAY_MS / 1000 - 1), Duration.ofMillis(50), () -> {
             Matcher m = inFlight.matcher(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-            seen = m.find() ? Double.parseDouble(m.group(1)) : 0;
-            Thread.sleep(50);
-        }
+            last.set(m.find() ? Double.parseDouble(m.group(1)) : 0);
+            return last.get() >= calls;
+        });
+        double seen = last.get();
         assertThat(seen).as("calls in flight before SIGTERM").isEqualTo(calls);
     }
 }

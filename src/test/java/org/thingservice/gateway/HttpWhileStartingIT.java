@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.PackagedGateway;
@@ -96,19 +97,19 @@ class HttpWhileStartingIT {
 
     /** Until a TCP connection to the HTTP port is accepted. */
     private void awaitPortOpen(Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (!gateway.process().isAlive()) {
-                fail("the gateway exited with status " + gateway.process().exitValue());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", gateway.httpPort()), 1000);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(2);
-            }
-        }
-        fail("the HTTP port did not open within " + timeout.toSeconds() + " s");
+        // polled every 2 ms: the test is about the first moments the port is open
+        Awaitility.await("the HTTP port open").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                .until(() -> {
+                    if (!gateway.process().isAlive()) {
+                        fail("the gateway exited with status " + gateway.process().exitValue());
+                    }
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress("127.0.0.1", gateway.httpPort()), 1000);
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
     }
 
     /**

@@ -14,10 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.Waits;
 
 /** bin/invoke, run as a process the way the README shows: it makes a key, and signs calls the gateway accepts. */
 @ExtendWith(ExternalBinaries.RequirePython3.class)
@@ -90,16 +92,12 @@ class InvokeScriptTest extends GatewayTestSupport {
     }
 
     private Run retryWhileUnknownKey(Map<String, String> key, String... args) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Run run;
-        do {
-            run = call(key, args);
-            if (!run.out().contains("InvalidAccessKeyId.NotFound")) {
-                return run;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < end);
-        return run;
+        AtomicReference<Run> run = new AtomicReference<>();
+        Waits.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
+            run.set(call(key, args));
+            return !run.get().out().contains("InvalidAccessKeyId.NotFound");
+        });
+        return run.get();
     }
 
     /** The key that --new-key printed as export lines. */

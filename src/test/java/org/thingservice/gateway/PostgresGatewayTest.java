@@ -21,6 +21,7 @@ import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.Postgres;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The gateway on PostgreSQL, chosen by its JDBC URL alone: the Flyway migrations run unchanged, the registry and the
@@ -139,10 +140,7 @@ class PostgresGatewayTest extends GatewayTestSupport {
         Files.writeString(staging, content);
         Files.move(staging, Files.createDirectories(dataDir().resolve("inbox")).resolve(name), StandardCopyOption.ATOMIC_MOVE);
         Path result = dataDir().resolve("outbox").resolve(resultName);
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(result) && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Waits.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> Files.exists(result));
         assertThat(result).exists();
         return Files.readAllLines(result);
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * Replies meet their requests by pk/dn/MessageId; late, duplicate, unknown and unreadable replies are counted,
@@ -117,10 +118,7 @@ class ReplyCorrelationTest extends GatewayTestSupport {
     }
 
     private static void awaitIncrease(LongSupplier counter, long before) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (counter.getAsLong() <= before && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> counter.getAsLong() > before);
         assertThat(counter.getAsLong()).isGreaterThan(before);
     }
 

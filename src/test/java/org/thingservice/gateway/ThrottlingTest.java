@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.Waits;
 
 /** gateway.invoke.max-in-flight: past it a call is answered Throttling.User at once; a place is freed however a call ends. */
 class ThrottlingTest extends GatewayTestSupport {
@@ -89,10 +90,7 @@ class ThrottlingTest extends GatewayTestSupport {
 
     private void awaitInFlight(int expected) throws InterruptedException {
         InFlightLimit limit = context.getRegistry().lookupByNameAndType("inFlightLimit", InFlightLimit.class);
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (limit.inFlight() != expected && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
+        Waits.until(Duration.ofSeconds(10), Duration.ofMillis(10), () -> limit.inFlight() == expected);
         assertThat(limit.inFlight()).as("calls in flight").isEqualTo(expected);
     }
 }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.kafka.EmbeddedKafka;
 import org.thingservice.gateway.support.GatewayTestSupport;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The three sources side by side in one run, against the fast simulated device: 10,000 sync calls over HTTP
@@ -158,10 +159,7 @@ class SourcesBenchmark extends GatewayTestSupport {
         Path result = dataDir().resolve("outbox/bench.results.jsonl");
         long start = System.nanoTime();
         Files.move(staging, Files.createDirectories(dataDir().resolve("inbox")).resolve("bench.jsonl"));
-        long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!Files.exists(result) && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Waits.until(Duration.ofMinutes(5), Duration.ofMillis(20), () -> Files.exists(result));
         double seconds = (System.nanoTime() - start) / 1e9;
         List<String> lines = Files.readAllLines(result, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(N).allSatisfy(l -> assertThat(l).contains("\"Success\":true"));

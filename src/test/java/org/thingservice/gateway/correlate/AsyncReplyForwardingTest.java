@@ -29,6 +29,7 @@ import org.thingservice.gateway.support.InProcessGateway;
 import org.thingservice.gateway.support.MigratedDatabase;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.Postgres;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The reply to an async call is forwarded to /{pk}/{dn}/thing/downlink/reply/message exactly once, whichever gateway
@@ -72,10 +73,7 @@ class AsyncReplyForwardingTest {
 
                 long duplicates = correlator.duplicateReplies();
                 reply(device, messageId); // the device sends its reply again
-                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (correlator.duplicateReplies() == duplicates && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
+                Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> correlator.duplicateReplies() != duplicates);
                 assertThat(correlator.duplicateReplies()).as("the second reply was seen as a duplicate").isGreaterThan(duplicates);
                 assertThat(forwards(device)).as("forwarded once").hasSize(1);
             } finally {
@@ -107,10 +105,7 @@ class AsyncReplyForwardingTest {
                 for (String id : messageIds) {
                     reply(device, id);
                 }
-                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (forwards(device).size() < calls && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
+                Waits.until(Duration.ofSeconds(20), Duration.ofMillis(20), () -> forwards(device).size() >= calls);
                 Thread.sleep(500); // room for a second forward of any reply
                 Map<String, Long> forwardsPerCall = forwards(device).stream().collect(Collectors.groupingBy(
                         m -> text(m.payload(), "messageId"), Collectors.counting()));
@@ -146,10 +141,7 @@ class AsyncReplyForwardingTest {
                     assertThat(text(call(other, "Blink", "{\"param1\":1}"), "Success")).isEqualTo("true");
                 }
                 // one receives each of those replies too, and knows other's MessageIds
-                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (correlator.otherInstanceReplies() < calls && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
+                Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> correlator.otherInstanceReplies() >= calls);
                 assertThat(correlator.otherInstanceReplies()).as("replies to other's calls").isEqualTo(calls);
                 assertThat(correlator.unknownReplies()).isZero();
 
@@ -161,10 +153,7 @@ class AsyncReplyForwardingTest {
                 try (MqttSpy device = new MqttSpy(mqtt.url(), "/nothing")) {
                     device.publish("/sys/" + PK + "/lamp-1/rrpc/response/" + (((long) nobodys << 20) + 1), "{\"code\":200}");
                 }
-                end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (correlator.unknownReplies() == 0 && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
+                Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> correlator.unknownReplies() != 0);
                 assertThat(correlator.unknownReplies()).isEqualTo(1);
             } finally {
                 other.stop();

@@ -16,6 +16,7 @@ import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * SIGTERM to the packaged jar in the middle of a batch file that needs far longer than the shutdown timeout: the
@@ -53,10 +54,7 @@ class BatchFileGracefulShutdownIT {
             try (PackagedGateway first = PackagedGateway.start(workDir, "gateway-1.log", settings)) {
                 first.check(() -> {
                     Files.move(staging, inbox.resolve("big.jsonl"));
-                    long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                    while (device.received().size() <= 3 * GROUP && System.nanoTime() < end) {
-                        Thread.sleep(20);
-                    }
+                    Waits.until(Duration.ofSeconds(120), Duration.ofMillis(20), () -> device.received().size() > 3 * GROUP);
                     assertThat(device.received().size()).as("lines sent before SIGTERM").isGreaterThan(3 * GROUP);
                     long sigterm = System.nanoTime();
                     first.sigterm();
@@ -79,10 +77,7 @@ class BatchFileGracefulShutdownIT {
 
             try (PackagedGateway second = PackagedGateway.start(workDir, "gateway-2.log", settings)) {
                 second.check(() -> {
-                    long end = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-                    while (!Files.exists(results) && System.nanoTime() < end) {
-                        Thread.sleep(100);
-                    }
+                    Waits.until(Duration.ofSeconds(240), Duration.ofMillis(100), () -> Files.exists(results));
                     second.sigterm();
                     second.awaitExit(Duration.ofSeconds(120));
                     assertThat(results).as("the file is finished by the next run").exists();

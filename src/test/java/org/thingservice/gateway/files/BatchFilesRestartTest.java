@@ -19,6 +19,7 @@ import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.InProcessGateway;
 import org.thingservice.gateway.support.MigratedDatabase;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * Stop the gateway in the middle of a file and start it again: the file is processed to completion, and lines
@@ -56,10 +57,7 @@ class BatchFilesRestartTest {
 
             Main first = InProcessGateway.start(settings);
             Files.move(staging, data.resolve("inbox/big.jsonl"));
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (device.received().size() < LINES / 5 && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
+            Waits.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> device.received().size() >= LINES / 5);
             first.stop();
             int sentBeforeStop = device.received().size();
             assertThat(data.resolve("outbox/big.results.jsonl")).as("stopped in the middle").doesNotExist();
@@ -67,10 +65,7 @@ class BatchFilesRestartTest {
 
             Main second = InProcessGateway.start(settings);
             Path results = data.resolve("outbox/big.results.jsonl");
-            end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!Files.exists(results) && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
+            Waits.until(Duration.ofSeconds(120), Duration.ofMillis(50), () -> Files.exists(results));
             second.stop();
 
             List<JsonNode> lines = Files.readAllLines(results).stream().map(BatchFilesRestartTest::json).toList();

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /** Batch files dropped into a real inbox folder get result files, against the embedded broker and simulated devices. */
 class BatchFilesTest extends GatewayTestSupport {
@@ -145,10 +146,7 @@ class BatchFilesTest extends GatewayTestSupport {
     }
 
     private static Path awaitFile(Path file) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(file) && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Waits.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> Files.exists(file));
         assertThat(file).exists();
         return file;
     }

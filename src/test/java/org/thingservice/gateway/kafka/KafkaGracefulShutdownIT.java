@@ -24,6 +24,7 @@ import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * SIGTERM to the packaged jar while a batch of Kafka requests waits for a slow device: the batch in flight is
@@ -127,10 +128,7 @@ class KafkaGracefulShutdownIT {
     }
 
     private static void awaitAtLeast(MqttSpy device, int n, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (device.received().size() < n && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Waits.until(timeout, Duration.ofMillis(20), () -> device.received().size() >= n);
         assertThat(device.received().size()).as("requests that reached the device").isGreaterThanOrEqualTo(n);
     }
 

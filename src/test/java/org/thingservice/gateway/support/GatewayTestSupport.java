@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -269,23 +270,22 @@ public abstract class GatewayTestSupport extends CamelMainTestSupport {
 
     /** Polls /observe/health until its overall status is {@code status}; returns the last answer. */
     protected JsonNode awaitHealth(String status, Duration budget) throws Exception {
-        long end = System.nanoTime() + budget.toNanos();
-        JsonNode health = JSON.readTree(observe("/observe/health").body());
-        while (!status.equals(health.path("status").asText()) && System.nanoTime() < end) {
-            Thread.sleep(200);
-            health = JSON.readTree(observe("/observe/health").body());
-        }
-        return health;
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        Waits.until(budget, Duration.ofMillis(200), () -> {
+            last.set(JSON.readTree(observe("/observe/health").body()));
+            return status.equals(last.get().path("status").asText());
+        });
+        return last.get();
     }
 
     /** Polls /observe/metrics until the sample reaches at least {@code atLeast}; returns the whole text. */
     protected String awaitMetric(String sample, double atLeast) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String text = observe("/observe/metrics").body();
-        while (value(text, sample) < atLeast && System.nanoTime() < end) {
-            Thread.sleep(100);
-            text = observe("/observe/metrics").body();
-        }
+        AtomicReference<String> last = new AtomicReference<>();
+        Waits.until(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+            last.set(observe("/observe/metrics").body());
+            return value(last.get(), sample) >= atLeast;
+        });
+        String text = last.get();
         assertThat(value(text, sample)).as(sample + " in\n" + text).isGreaterThanOrEqualTo(atLeast);
         return text;
     }

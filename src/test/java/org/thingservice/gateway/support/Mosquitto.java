@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real mosquitto broker as a child process on a free loopback port, for tests against an external broker. It can be
@@ -148,16 +151,16 @@ public final class Mosquitto extends ThrowawayServer {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + binary, e);
         }
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        for (long polls = 0; !accepts(port); polls++) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mosquitto exited with " + process.exitValue() + " on port " + port + ":\n" + logText());
-            }
-            if (System.nanoTime() > deadline || polls > READY_TIMEOUT.toMillis() / POLL_MILLIS) {
-                kill();
-                throw new IllegalStateException("mosquitto did not accept connections on port " + port + " within " + READY_TIMEOUT + ":\n" + logText());
-            }
-            sleep(POLL_MILLIS);
+        try {
+            poll(READY_TIMEOUT).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("mosquitto exited with " + process.exitValue() + " on port " + port + ":\n" + logText());
+                }
+                return accepts(port);
+            });
+        } catch (ConditionTimeoutException e) {
+            kill();
+            throw new IllegalStateException("mosquitto did not accept connections on port " + port + " within " + READY_TIMEOUT + ":\n" + logText());
         }
         if (!process.isAlive()) { // someone else's server on our port, which mosquitto then failed to bind
             throw new IllegalStateException("mosquitto exited with " + process.exitValue() + " on port " + port + ":\n" + logText());
@@ -167,12 +170,10 @@ public final class Mosquitto extends ThrowawayServer {
     /** Kills the broker, as an outage would, and returns once it has exited and its port is closed. */
     public synchronized void stop() {
         kill();
-        long deadline = System.nanoTime() + EXIT_TIMEOUT.toNanos();
-        for (long polls = 0; accepts(port); polls++) {
-            if (System.nanoTime() > deadline || polls > EXIT_TIMEOUT.toMillis() / POLL_MILLIS) {
-                throw new IllegalStateException("port " + port + " still accepts connections after mosquitto was killed");
-            }
-            sleep(POLL_MILLIS);
+        try {
+            poll(EXIT_TIMEOUT).until(() -> !accepts(port));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("port " + port + " still accepts connections after mosquitto was killed");
         }
     }
 
@@ -233,13 +234,9 @@ public final class Mosquitto extends ThrowawayServer {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for mosquitto", e);
-        }
+    /** Polls at once, then every POLL_MILLIS, for at most {@code timeout}. */
+    private static ConditionFactory poll(Duration timeout) {
+        return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(POLL_MILLIS));
     }
 
 }

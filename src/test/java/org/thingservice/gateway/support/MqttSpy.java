@@ -67,17 +67,9 @@ public final class MqttSpy implements AutoCloseable {
         return await(m -> m.topic().equals(topic), timeout);
     }
 
-    private Message await(Predicate<Message> wanted, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (Message m : received) {
-                if (wanted.test(m)) {
-                    return m;
-                }
-            }
-            Thread.sleep(10);
-        }
-        return null;
+    private Message await(Predicate<Message> wanted, Duration timeout) {
+        Waits.until(timeout, Duration.ofMillis(10), () -> received.stream().anyMatch(wanted));
+        return received.stream().filter(wanted).findFirst().orElse(null); // null: the caller's assertion says so
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * The packaged jar (failsafe's gateway.jar) as an operator runs it: a separate process started with -D settings from a
@@ -187,22 +188,18 @@ public final class PackagedGateway implements AutoCloseable {
      * is answered ServiceUnavailable); fails at once if the process died.
      */
     public static void awaitHttp(HttpClient http, Process process, int httpPort, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                fail("the gateway exited with status " + process.exitValue() + " before its HTTP API was up");
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 400 && response.body().contains("MissingParameter")) {
-                    return;
-                }
-            } catch (ConnectException | HttpTimeoutException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        fail("the gateway's HTTP API was not up on port " + httpPort + " within " + timeout.toSeconds() + " s");
+        Awaitility.await("the gateway's HTTP API on port " + httpPort).atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    if (!process.isAlive()) {
+                        fail("the gateway exited with status " + process.exitValue() + " before its HTTP API was up");
+                    }
+                    try {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
+                                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        return response.statusCode() == 400 && response.body().contains("MissingParameter");
+                    } catch (ConnectException | HttpTimeoutException e) {
+                        return false; // not listening yet
+                    }
+                });
     }
 }
