@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -14,17 +14,16 @@ import com.aliyuncs.exceptions.ClientException;
 import com.aliyuncs.exceptions.ServerException;
 import com.aliyuncs.http.FormatType;
 import com.aliyuncs.http.MethodType;
-import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.support.AlibabaSdk;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
 
@@ -164,23 +163,6 @@ class AlibabaSdkTest extends GatewayTestSupport {
 
     /** An InvokeThingService call to the gateway as the SDK sends it: signed, with the common parameters. */
     private CommonRequest request(MethodType method, boolean formBody, String... nameValues) {
-        return invokeThingService(httpPort(), method, formBody, params(nameValues));
-    }
-
-    /** The SDK's request for InvokeThingService on the gateway at this port, the parameters in the query or a form body. */
-    static CommonRequest invokeThingService(int port, MethodType method, boolean formBody, Map<String, String> params) {
-        CommonRequest request = new CommonRequest();
-        request.setSysDomain("127.0.0.1:" + port);
-        request.setSysProtocol(ProtocolType.HTTP);
-        request.setSysVersion("2018-01-20");
-        request.setSysAction("InvokeThingService");
-        request.setSysMethod(method);
-        if (formBody) {
-            request.setHttpContentType(FormatType.FORM); // without it the SDK refuses body parameters
-            params.forEach(request::putBodyParameter);
-        } else {
-            params.forEach(request::putQueryParameter);
-        }
-        return request;
+        return AlibabaSdk.invokeThingService(httpPort(), method, formBody, params(nameValues));
     }
 }

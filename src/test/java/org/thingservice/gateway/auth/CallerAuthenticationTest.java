@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.auth.AlibabaSignature;
+import org.thingservice.gateway.support.AlibabaSdk;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.Waits;
 
@@ -315,7 +316,7 @@ class CallerAuthenticationTest extends GatewayTestSupport {
 
     /** InvokeThingService as reference §6 calls it: GET with every parameter in the query, POST with them in a form body. */
     private CommonRequest sdkRequest(MethodType method) {
-        return AlibabaSdkTest.invokeThingService(httpPort(), method, method == MethodType.POST, BLINK);
+        return AlibabaSdk.invokeThingService(httpPort(), method, method == MethodType.POST, BLINK);
     }
 
     private HttpRequest v3Request(AccessKey key, String nonce) {

@@ -1,4 +1,4 @@
-package org.thingservice.gateway;
+package org.thingservice.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
