@@ -8,6 +8,7 @@ import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ThingModelValidator;
+import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.registry.DeviceRegistry;
@@ -40,7 +41,7 @@ public class InvokeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("deviceManagement")
-    public DeviceManagement deviceManagement(DeviceRegistry devices) {
-        return new DeviceManagement(devices);
+    public DeviceManagement deviceManagement(DeviceRegistry devices, DevicePresence presence) {
+        return new DeviceManagement(devices, presence.tracked());
     }
 }

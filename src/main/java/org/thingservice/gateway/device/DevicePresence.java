@@ -1,0 +1,114 @@
+package org.thingservice.gateway.device;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.invoke.ApiException;
+import org.thingservice.gateway.invoke.ErrorCodes;
+import org.thingservice.gateway.invoke.Invocation;
+import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.registry.DeviceRegistry;
+
+/**
+ * Which devices are connected to the embedded broker, from its connect and disconnect events: counted per device in
+ * memory (a device may have more than one connection for a moment, when it reconnects before the broker noticed its
+ * old connection was gone), and written to the registry (status ONLINE / OFFLINE, when) as the count leaves or
+ * returns to zero, for QueryDeviceDetail, GetDeviceStatus and BatchGetDeviceState.
+ *
+ * <p>A sync call to a device with no connection fails at once with iot.messagebroker.OFFLINE, as on Alibaba, rather
+ * than after its Timeout; but only when every device connection is known for sure (refuseOffline: device
+ * authentication on, so each connection is a device's own, and no simulated devices, which answer for devices that
+ * never connect). Async calls go out anyway: their request expires unread if the device does not come back in time.
+ */
+public final class DevicePresence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DevicePresence.class);
+
+    private final Clock clock;
+    private final boolean tracked;
+    private final boolean refuseOffline;
+    private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    private volatile DeviceRegistry registry;
+
+    /**
+     * tracked: the gateway's own (embedded) broker tells it of every connection; refuseOffline: sync calls to devices
+     * without a connection fail at once (only when tracked).
+     */
+    public DevicePresence(Clock clock, boolean tracked, boolean refuseOffline) {
+        this.clock = clock;
+        this.tracked = tracked;
+        this.refuseOffline = tracked && refuseOffline;
+    }
+
+    /** Whether devices' presence is known (the embedded broker); with an external broker it is not, and never guessed. */
+    public boolean tracked() {
+        return tracked;
+    }
+
+    /**
+     * The registry is there (the broker started before it): what an earlier run left ONLINE is OFFLINE now, since no
+     * device can have connected yet (the broker lets none in before this), and devices may connect from now on.
+     */
+    public void open(DeviceRegistry devices) {
+        if (tracked) {
+            devices.allOffline(clock.millis());
+        }
+        registry = devices;
+    }
+
+    /** The registry devices are checked against, or null before open. */
+    public DeviceRegistry registry() {
+        return registry;
+    }
+
+    /** A device's connection was accepted. */
+    public void connected(String productKey, String deviceName) {
+        // recorded inside compute: a device's ONLINE and OFFLINE are written in the order its events happened
+        connections.compute(key(productKey, deviceName), (k, n) -> {
+            if (n == null) {
+                record(productKey, deviceName, true);
+                return 1;
+            }
+            return n + 1;
+        });
+    }
+
+    /** A device's connection ended (closed, lost, taken over by a newer one). */
+    public void disconnected(String productKey, String deviceName) {
+        connections.computeIfPresent(key(productKey, deviceName), (k, n) -> {
+            if (n > 1) {
+                return n - 1;
+            }
+            record(productKey, deviceName, false);
+            return null;
+        });
+    }
+
+    public boolean isOnline(String productKey, String deviceName) {
+        return connections.containsKey(key(productKey, deviceName));
+    }
+
+    /** The invoke pipeline's step after the lookup: a sync call to a device known to be offline fails now. */
+    public void requireOnline(Invocation invocation) {
+        Device device = invocation.device();
+        if (refuseOffline && invocation.service().sync() && !isOnline(device.productKey(), device.deviceName())) {
+            throw ApiException.business(ErrorCodes.OFFLINE, "The device " + device.productKey() + "/" + device.deviceName()
+                    + " is offline (not connected to the broker); nothing was sent to it.");
+        }
+    }
+
+    private void record(String productKey, String deviceName, boolean online) {
+        try {
+            registry.presence(productKey, deviceName, online, clock.millis());
+        } catch (RuntimeException e) {
+            // the call path never reads these columns: a database hiccup costs a stale Status, not a call
+            LOG.warn("Could not record that device {}/{} is {}: {}", productKey, deviceName, online ? "ONLINE" : "OFFLINE", e.getMessage());
+        }
+    }
+
+    private static String key(String productKey, String deviceName) {
+        return productKey + "/" + deviceName;
+    }
+}
