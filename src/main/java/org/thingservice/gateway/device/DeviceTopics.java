@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The topics a device may use on the embedded broker, and the ones it is subscribed to when it asks ({@code _ss=1}).
- * A device is confined to its own topics, as on Alibaba: /sys/{pk}/{dn}/…, /ext/rrpc/+/sys/{pk}/{dn}/… and its
- * custom topics /{pk}/{dn}/…, except /{pk}/{dn}/thing/downlink/…, where the gateway forwards async replies to
+ * A device is confined to its own topics, as on Alibaba: /sys/{pk}/{dn}/…, /ext/rrpc/+/sys/{pk}/{dn}/…, its
+ * shadow's /shadow/{get,update}/{pk}/{dn} (the SDKs subscribe it) and its custom topics /{pk}/{dn}/…, except /{pk}/{dn}/thing/downlink/…, where the gateway forwards async replies to
  * applications (a device writing there could forge its own replies). Anything else is refused.
  */
 public final class DeviceTopics {
@@ -24,6 +24,7 @@ public final class DeviceTopics {
         return List.of(
                 new Rule("/sys/" + own + "/#", true),
                 new Rule("/ext/rrpc/+/sys/" + own + "/#", true),
+                new Rule("/shadow/+/" + own, true),
                 new Rule("/" + own + "/thing/downlink/#", false),
                 new Rule("/" + own + "/#", true));
     }

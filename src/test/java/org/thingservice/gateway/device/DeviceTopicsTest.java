@@ -11,6 +11,7 @@ class DeviceTopicsTest {
         assertThat(DeviceTopics.permissions("pk", "dn")).containsExactly(
                 new DeviceTopics.Rule("/sys/pk/dn/#", true),
                 new DeviceTopics.Rule("/ext/rrpc/+/sys/pk/dn/#", true),
+                new DeviceTopics.Rule("/shadow/+/pk/dn", true),
                 new DeviceTopics.Rule("/pk/dn/thing/downlink/#", false),
                 new DeviceTopics.Rule("/pk/dn/#", true));
     }
