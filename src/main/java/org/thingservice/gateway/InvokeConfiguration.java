@@ -9,6 +9,7 @@ import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.device.DevicePresence;
+import org.thingservice.gateway.device.RrpcForms;
 import org.thingservice.gateway.manage.DeviceManagement;
 import org.thingservice.gateway.model.ArgsValidator;
 import org.thingservice.gateway.registry.DeviceRegistry;
@@ -36,8 +37,11 @@ public class InvokeConfiguration implements CamelConfiguration {
 
     /** The Alink request and forwarded-reply messages, with MessageIds under this instance's prefix. */
     @BindToRegistry("alinkCodec")
-    public AlinkCodec alinkCodec(GatewayInstances instances, @PropertyInject("gateway.invoke.async-reply-window") long asyncReplyWindow) {
-        return new AlinkCodec(new MessageIds(instances.prefix()), asyncReplyWindow);
+    public AlinkCodec alinkCodec(GatewayInstances instances, DevicePresence presence,
+            @PropertyInject("gateway.invoke.async-reply-window") long asyncReplyWindow,
+            @PropertyInject("gateway.rrpc.ext-devices") String extDevices) {
+        return new AlinkCodec(new MessageIds(instances.prefix()), asyncReplyWindow,
+                new RrpcForms(Settings.optional(extDevices), presence)::extRrpc);
     }
 
     @BindToRegistry("deviceManagement")

@@ -30,6 +30,8 @@ public final class DevicePresence {
     private final boolean tracked;
     private final boolean refuseOffline;
     private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    /** whether each device's latest connection asked for the /ext/rrpc/ sync form (ext=1 in its client id) */
+    private final Map<String, Boolean> extRrpc = new ConcurrentHashMap<>();
     private volatile DeviceRegistry registry;
 
     /**
@@ -63,8 +65,9 @@ public final class DevicePresence {
         return registry;
     }
 
-    /** A device's connection was accepted. */
-    public void connected(String productKey, String deviceName) {
+    /** A device's connection was accepted; extRrpc: its client id asked for the /ext/rrpc/ sync form. */
+    public void connected(String productKey, String deviceName, boolean extRrpc) {
+        this.extRrpc.put(key(productKey, deviceName), extRrpc);
         // recorded inside compute: a device's ONLINE and OFFLINE are written in the order its events happened
         connections.compute(key(productKey, deviceName), (k, n) -> {
             if (n == null) {
@@ -84,6 +87,11 @@ public final class DevicePresence {
             record(productKey, deviceName, false);
             return null;
         });
+    }
+
+    /** Whether the device's latest connection to the embedded broker asked for the /ext/rrpc/ sync form. */
+    public boolean asksForExtRrpc(String productKey, String deviceName) {
+        return extRrpc.getOrDefault(key(productKey, deviceName), false);
     }
 
     public boolean isOnline(String productKey, String deviceName) {

@@ -60,6 +60,12 @@ final class DeviceBrokerExtension implements ExtensionMain {
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         ClientLifecycleEventListener listener = new Lifecycle();
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> listener);
+        // _ss=1 here, not at authentication: a clean start empties the session after that, and the initializer runs
+        // once the session is there, before the CONNACK, so the device's first call already finds its subscriptions
+        Services.initializerRegistry().setClientInitializer((initializerInput, clientContext) ->
+                device(initializerInput.getConnectionInformation().getConnectionAttributeStore())
+                        .filter(DeviceLogin::wantsSubscriptions)
+                        .ifPresent(login -> subscribe(initializerInput.getClientInformation().getClientId(), login)));
     }
 
     @Override
@@ -124,10 +130,7 @@ final class DeviceBrokerExtension implements ExtensionMain {
             ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
             device(attributes).ifPresent(login -> {
                 attributes.putAsString(COUNTED, "true");
-                presence.connected(login.productKey(), login.deviceName());
-                if (login.wantsSubscriptions()) {
-                    subscribe(input.getClientInformation().getClientId(), login);
-                }
+                presence.connected(login.productKey(), login.deviceName(), login.extRrpc());
             });
         }
 

@@ -27,7 +27,7 @@ class DeviceAccessTest extends GatewayTestSupport {
     @Override
     protected Map<String, String> settings() {
         return Map.of("gateway.mqtt.embedded.device-auth", "true", "gateway.simulator.enabled", "false",
-                "gateway.mqtt.password", GATEWAY_PASSWORD);
+                "gateway.mqtt.password", GATEWAY_PASSWORD, "gateway.rrpc.ext-devices", PK + "/ext-listed");
     }
 
     /** A new device of the sample product, registered through the API; returns its DeviceSecret. */
@@ -170,6 +170,41 @@ class DeviceAccessTest extends GatewayTestSupport {
             }
             assertThat(device.received()).anyMatch(t -> t.endsWith("/thing/service/SetColor"))
                     .noneMatch(t -> t.endsWith("_reply")); // No Local: not its own replies back
+        }
+    }
+
+    @Test
+    void aDeviceThatAsksForTheExtRrpcFormGetsItsSyncCallsThereAndAnswersOnTheSameTopic() throws Exception {
+        String secret = register("ext-asking");
+        try (LinkKitDevice device = device("ext-asking", secret, "hmacsha256", "ext=1");
+                MqttSpy gateway = spyAsGateway("/sys/" + PK + "/ext-asking/rrpc/#")) {
+            // as Link SDK 4.x subscribes
+            assertThat(device.subscribe("/ext/rrpc/+/sys/" + PK + "/ext-asking/thing/service/+")).isLessThan(128);
+            awaitStatus("ext-asking", "ONLINE");
+            JsonNode answer = json(get(invoke("ProductKey", PK, "DeviceName", "ext-asking", "Identifier", "Blink", "Args", "{\"param1\":3}")));
+            assertThat(answer.path("Success").asBoolean()).as(answer.toString()).isTrue();
+            String messageId = answer.path("Data").path("MessageId").asText();
+            assertThat(device.received()).contains("/ext/rrpc/" + messageId + "/sys/" + PK + "/ext-asking/thing/service/Blink");
+            assertThat(JSON.readTree(answer.path("Data").path("Result").asText()).path("data").path("param1").asInt()).isEqualTo(3);
+            assertThat(gateway.received()).as("nothing on the system RRPC topics").isEmpty();
+        }
+        // _ss=1 with ext=1: subscribed to the /ext/rrpc/ form by the broker
+        try (LinkKitDevice device = device("ext-asking", secret, "hmacsha1", "_ss=1,ext=3")) {
+            awaitStatus("ext-asking", "ONLINE");
+            JsonNode answer = json(get(invoke("ProductKey", PK, "DeviceName", "ext-asking", "Identifier", "Blink", "Args", "{\"param1\":5}")));
+            assertThat(answer.path("Success").asBoolean()).as(answer.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void aDeviceListedInTheSettingsGetsTheExtRrpcFormWhateverItsClientId() throws Exception {
+        String secret = register("ext-listed");
+        try (LinkKitDevice device = device("ext-listed", secret, "hmacsha1", "")) {
+            assertThat(device.subscribe("/ext/rrpc/+/sys/" + PK + "/ext-listed/thing/service/+")).isLessThan(128);
+            awaitStatus("ext-listed", "ONLINE");
+            JsonNode answer = json(get(invoke("ProductKey", PK, "DeviceName", "ext-listed", "Identifier", "Blink", "Args", "{\"param1\":6}")));
+            assertThat(answer.path("Success").asBoolean()).as(answer.toString()).isTrue();
+            assertThat(device.received()).allMatch(t -> t.startsWith("/ext/rrpc/"));
         }
     }
 

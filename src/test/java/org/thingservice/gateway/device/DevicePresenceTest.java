@@ -31,8 +31,8 @@ class DevicePresenceTest {
         presence.open(registry);
         assertThat(registry.identity("IotId1", null, null).alibabaStatus()).isEqualTo("UNACTIVE");
 
-        presence.connected("pk", "dn");
-        presence.connected("pk", "dn"); // reconnected before the old connection was noticed gone
+        presence.connected("pk", "dn", false);
+        presence.connected("pk", "dn", false); // reconnected before the old connection was noticed gone
         presence.disconnected("pk", "dn");
         assertThat(presence.isOnline("pk", "dn")).isTrue();
         assertThat(registry.identity("IotId1", null, null).alibabaStatus()).isEqualTo("ONLINE");
@@ -66,7 +66,7 @@ class DevicePresenceTest {
         presence.open(registry);
         assertThatThrownBy(() -> presence.requireOnline(syncCall()))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("iot.messagebroker.OFFLINE"));
-        presence.connected("pk", "dn");
+        presence.connected("pk", "dn", false);
         presence.requireOnline(syncCall());
         // with simulated devices (refuseOffline false) nothing is refused
         DevicePresence simulated = new DevicePresence(clock, true, false);
