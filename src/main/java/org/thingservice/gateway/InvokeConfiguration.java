@@ -46,6 +46,6 @@ public class InvokeConfiguration implements CamelConfiguration {
 
     @BindToRegistry("deviceManagement")
     public DeviceManagement deviceManagement(DeviceRegistry devices, DevicePresence presence) {
-        return new DeviceManagement(devices, presence.tracked());
+        return new DeviceManagement(devices, presence);
     }
 }

@@ -9,6 +9,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.auth.AuthenticationPolicy;
 import org.thingservice.gateway.device.BrokerAccess;
 import org.thingservice.gateway.device.BrokerAccess.GatewayLogin;
 import org.thingservice.gateway.device.DevicePresence;
@@ -58,6 +59,7 @@ public class MqttConfiguration implements CamelConfiguration {
     @BindToRegistry("mqttBroker")
     public MqttBroker mqttBroker(CamelContext context,
             @PropertyInject("gateway.mqtt.url") String url,
+            @PropertyInject("gateway.mqtt.embedded.host") String embeddedHost,
             @PropertyInject("gateway.mqtt.embedded.port") int embeddedPort,
             @PropertyInject("gateway.mqtt.embedded.device-auth") boolean deviceAuth,
             @PropertyInject("gateway.dependencies.start-timeout") long startTimeout) throws Exception {
@@ -75,7 +77,11 @@ public class MqttConfiguration implements CamelConfiguration {
         if (!deviceAuth) {
             LOG.warn("gateway.mqtt.embedded.device-auth=false: the embedded broker lets any client in, to any topic");
         }
-        EmbeddedBroker broker = new EmbeddedBroker(embeddedPort, new BrokerAccess(login, presence::registry, deviceAuth), presence);
+        if (!deviceAuth && !AuthenticationPolicy.isLoopback(embeddedHost)) {
+            throw new IllegalStateException("gateway.mqtt.embedded.device-auth=false lets any client in: the embedded broker then listens "
+                    + "on loopback only, not on gateway.mqtt.embedded.host=" + embeddedHost);
+        }
+        EmbeddedBroker broker = new EmbeddedBroker(embeddedHost, embeddedPort, new BrokerAccess(login, presence::registry, deviceAuth), presence);
         broker.start();
         context.addService(broker); // stopped after everything added later
         return new MqttBroker(broker.url(), true, login);

@@ -1,8 +1,11 @@
 package org.thingservice.gateway.device;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.invoke.ApiException;
@@ -29,10 +32,12 @@ public final class DevicePresence {
     private final Clock clock;
     private final boolean tracked;
     private final boolean refuseOffline;
-    private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    /** per device, its connections: how many by client id (a reconnect under the same id may overlap the old one) */
+    private final Map<String, Map<String, Integer>> connections = new ConcurrentHashMap<>();
     /** whether each device's latest connection asked for the /ext/rrpc/ sync form (ext=1 in its client id) */
     private final Map<String, Boolean> extRrpc = new ConcurrentHashMap<>();
     private volatile DeviceRegistry registry;
+    private volatile Consumer<String> closer;
 
     /**
      * tracked: the gateway's own (embedded) broker tells it of every connection; refuseOffline: sync calls to devices
@@ -66,27 +71,42 @@ public final class DevicePresence {
     }
 
     /** A device's connection was accepted; extRrpc: its client id asked for the /ext/rrpc/ sync form. */
-    public void connected(String productKey, String deviceName, boolean extRrpc) {
+    public void connected(String productKey, String deviceName, String clientId, boolean extRrpc) {
         this.extRrpc.put(key(productKey, deviceName), extRrpc);
         // recorded inside compute: a device's ONLINE and OFFLINE are written in the order its events happened
-        connections.compute(key(productKey, deviceName), (k, n) -> {
-            if (n == null) {
+        connections.compute(key(productKey, deviceName), (k, clients) -> {
+            if (clients == null) {
                 record(productKey, deviceName, true);
-                return 1;
+                clients = new HashMap<>();
             }
-            return n + 1;
+            clients.merge(clientId, 1, Integer::sum);
+            return clients;
         });
     }
 
     /** A device's connection ended (closed, lost, taken over by a newer one). */
-    public void disconnected(String productKey, String deviceName) {
-        connections.computeIfPresent(key(productKey, deviceName), (k, n) -> {
-            if (n > 1) {
-                return n - 1;
+    public void disconnected(String productKey, String deviceName, String clientId) {
+        connections.computeIfPresent(key(productKey, deviceName), (k, clients) -> {
+            clients.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+            if (!clients.isEmpty()) {
+                return clients;
             }
             record(productKey, deviceName, false);
             return null;
         });
+    }
+
+    /** How the broker closes a client's connection, given by the broker once it runs. */
+    public void closer(Consumer<String> closer) {
+        this.closer = closer;
+    }
+
+    /** DisableThing: the device's connections are closed, as on Alibaba (it is refused when it comes back). */
+    public void disconnect(Device device) {
+        Map<String, Integer> clients = connections.get(key(device.productKey(), device.deviceName()));
+        if (clients != null && closer != null) {
+            List.copyOf(clients.keySet()).forEach(closer);
+        }
     }
 
     /** Whether the device's latest connection to the embedded broker asked for the /ext/rrpc/ sync form. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.invoke.ActionResponse;
 import org.thingservice.gateway.invoke.ApiException;
 import org.thingservice.gateway.invoke.ErrorCodes;
@@ -38,17 +40,19 @@ public final class DeviceManagement {
     private static final DateTimeFormatter ONLINE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final DeviceRegistry registry;
+    private final DevicePresence presence;
     private final boolean presenceTracked;
 
-    /** A device's status as the registry records it (the embedded broker's connects and disconnects). */
+    /** A device's status as the registry records it, and no connection to close (for tests of the registry's side). */
     public DeviceManagement(DeviceRegistry registry) {
-        this(registry, true);
+        this(registry, new DevicePresence(Clock.systemUTC(), true, false));
     }
 
-    /** presenceTracked false (an external broker): a device's status is UNKNOWN, unless it is disabled. */
-    public DeviceManagement(DeviceRegistry registry, boolean presenceTracked) {
+    /** presence not tracked (an external broker): a device's status is UNKNOWN, unless it is disabled. */
+    public DeviceManagement(DeviceRegistry registry, DevicePresence presence) {
         this.registry = registry;
-        this.presenceTracked = presenceTracked;
+        this.presence = presence;
+        this.presenceTracked = presence.tracked();
     }
 
     /** RegisterDevice: ProductKey, DeviceName, optional IotId (generated when absent); answers with the new DeviceSecret. */
@@ -158,10 +162,15 @@ public final class DeviceManagement {
         return answer("DeleteDevice", requestId, null);
     }
 
-    /** DisableThing: the device keeps its record; a call to it answers iot.device.DeviceHasBeenDisabled. */
+    /**
+     * DisableThing: the device keeps its record; a call to it answers iot.device.DeviceHasBeenDisabled, and its
+     * connections to the embedded broker are closed (it is refused when it comes back), as on Alibaba.
+     */
     public ActionResponse disableThing(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        registry.enable(device(params).device(), false);
+        Device device = device(params).device();
+        registry.enable(device, false);
+        presence.disconnect(device);
         return answer("DisableThing", requestId, null);
     }
 

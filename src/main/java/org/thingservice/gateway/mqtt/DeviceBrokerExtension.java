@@ -58,6 +58,7 @@ final class DeviceBrokerExtension implements ExtensionMain {
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         SimpleAuthenticator authenticator = this::authenticate;
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        presence.closer(clientId -> Services.clientService().disconnectClient(clientId));
         ClientLifecycleEventListener listener = new Lifecycle();
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> listener);
         // _ss=1 here, not at authentication: a clean start empties the session after that, and the initializer runs
@@ -130,7 +131,7 @@ final class DeviceBrokerExtension implements ExtensionMain {
             ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
             device(attributes).ifPresent(login -> {
                 attributes.putAsString(COUNTED, "true");
-                presence.connected(login.productKey(), login.deviceName(), login.extRrpc());
+                presence.connected(login.productKey(), login.deviceName(), input.getClientInformation().getClientId(), login.extRrpc());
             });
         }
 
@@ -138,7 +139,8 @@ final class DeviceBrokerExtension implements ExtensionMain {
         public void onDisconnect(DisconnectEventInput input) {
             ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
             if (attributes.getAsString(COUNTED).isPresent()) {
-                device(attributes).ifPresent(login -> presence.disconnected(login.productKey(), login.deviceName()));
+                device(attributes).ifPresent(login -> presence.disconnected(login.productKey(), login.deviceName(),
+                        input.getClientInformation().getClientId()));
             }
         }
     }

@@ -79,9 +79,14 @@ class DeviceAccessTest extends GatewayTestSupport {
         // the secret QueryDeviceDetail shows is the one that works
         JsonNode detail = json(get(params("Action", "QueryDeviceDetail", "ProductKey", PK, "DeviceName", "guarded")));
         assertThat(detail.path("Data").path("DeviceSecret").asText()).isEqualTo(secret);
-        assertThat(refusal(() -> device("guarded", secret, "hmacsha1", ""))).isZero();
-
-        get(params("Action", "DisableThing", "ProductKey", PK, "DeviceName", "guarded"));
+        try (LinkKitDevice connected = device("guarded", secret, "hmacsha1", "")) {
+            get(params("Action", "DisableThing", "ProductKey", PK, "DeviceName", "guarded"));
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (connected.isConnected() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(connected.isConnected()).as("disabling closes its connection").isFalse();
+        }
         assertThat(refusal(() -> device("guarded", secret, "hmacsha1", ""))).as("disabled").isEqualTo(135);
         get(params("Action", "EnableThing", "ProductKey", PK, "DeviceName", "guarded"));
         assertThat(refusal(() -> device("guarded", secret, "hmacsha1", ""))).isZero();

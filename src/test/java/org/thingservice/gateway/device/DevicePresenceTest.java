@@ -31,14 +31,14 @@ class DevicePresenceTest {
         presence.open(registry);
         assertThat(registry.identity("IotId1", null, null).alibabaStatus()).isEqualTo("UNACTIVE");
 
-        presence.connected("pk", "dn", false);
-        presence.connected("pk", "dn", false); // reconnected before the old connection was noticed gone
-        presence.disconnected("pk", "dn");
+        presence.connected("pk", "dn", "c1", false);
+        presence.connected("pk", "dn", "c1", false); // reconnected before the old connection was noticed gone
+        presence.disconnected("pk", "dn", "c1");
         assertThat(presence.isOnline("pk", "dn")).isTrue();
         assertThat(registry.identity("IotId1", null, null).alibabaStatus()).isEqualTo("ONLINE");
         assertThat(registry.identity("IotId1", null, null).onlineAt()).isEqualTo(1_700_000_000_000L);
 
-        presence.disconnected("pk", "dn");
+        presence.disconnected("pk", "dn", "c1");
         assertThat(presence.isOnline("pk", "dn")).isFalse();
         assertThat(registry.identity("IotId1", null, null).alibabaStatus()).isEqualTo("OFFLINE");
     }
@@ -66,12 +66,24 @@ class DevicePresenceTest {
         presence.open(registry);
         assertThatThrownBy(() -> presence.requireOnline(syncCall()))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("iot.messagebroker.OFFLINE"));
-        presence.connected("pk", "dn", false);
+        presence.connected("pk", "dn", "c1", false);
         presence.requireOnline(syncCall());
         // with simulated devices (refuseOffline false) nothing is refused
         DevicePresence simulated = new DevicePresence(clock, true, false);
         simulated.open(registry);
         simulated.requireOnline(syncCall());
+    }
+
+    @Test
+    void disablingClosesEachOfTheDevicesConnections() {
+        DevicePresence presence = new DevicePresence(clock, true, true);
+        presence.open(registry);
+        java.util.List<String> closed = new java.util.ArrayList<>();
+        presence.closer(closed::add);
+        presence.connected("pk", "dn", "c1", false);
+        presence.connected("pk", "dn", "c2", false);
+        presence.disconnect(new Device("IotId1", "pk", "dn"));
+        assertThat(closed).containsExactlyInAnyOrder("c1", "c2");
     }
 
     private Invocation syncCall() {
