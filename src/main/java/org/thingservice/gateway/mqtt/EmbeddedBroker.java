@@ -81,7 +81,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
         hivemq = builder.build();
         hivemq.start().get(60, TimeUnit.SECONDS);
-        LOG.info("Embedded MQTT 5 broker listening on {}:{}", bindAddress, port);
+        LOG.info("Embedded MQTT 5 broker listening on tcp://{}:{}", bindAddress, port);
     }
 
     @Override

@@ -47,6 +47,20 @@ class BrokerAccessTest {
     }
 
     @Test
+    void bothSecureModesAndALoginWithoutTimestampAreAccepted() {
+        String tls = "dev-tls|securemode=2,signmethod=hmacsha256,timestamp=1|";
+        String password = DeviceLogin.sign("hmacsha256", "the-secret", "dev-tls", "dn", "pk", "1").orElseThrow();
+        assertThat(access.decide(tls, "dn&pk", password.getBytes(StandardCharsets.UTF_8))).isInstanceOf(BrokerAccess.Device.class);
+        // no timestamp, no signmethod: Alibaba's default hmacmd5 over clientId, deviceName and productKey only
+        String bare = DeviceLogin.sign("hmacmd5", "the-secret", "bare", "dn", "pk", null).orElseThrow();
+        assertThat(access.decide("bare|securemode=3|", "dn&pk", bare.getBytes(StandardCharsets.UTF_8))).isInstanceOf(BrokerAccess.Device.class);
+        // a timestamp years old is still accepted, as on Alibaba: it is signed, not compared with the clock
+        String old = DeviceLogin.sign("hmacsha1", "the-secret", "old", "dn", "pk", "1000000000000").orElseThrow();
+        assertThat(access.decide("old|securemode=3,signmethod=hmacsha1,timestamp=1000000000000|", "dn&pk",
+                old.getBytes(StandardCharsets.UTF_8))).isInstanceOf(BrokerAccess.Device.class);
+    }
+
+    @Test
     void aDisabledDeviceIsRefusedAndAnEnabledOneLetInAgain() {
         registry.enable(new Device("IotId1", "pk", "dn"), false);
         assertThat(connect(access, DeviceLogin.credentials("pk", "dn", "the-secret", "hmacmd5", ""))).isInstanceOf(BrokerAccess.Refused.class);

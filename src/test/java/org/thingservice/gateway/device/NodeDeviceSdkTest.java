@@ -3,17 +3,10 @@ package org.thingservice.gateway.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,50 +30,8 @@ class NodeDeviceSdkTest extends GatewayTestSupport {
                 "gateway.mqtt.password", GATEWAY_PASSWORD);
     }
 
-    /** A node process running sdk-device.js for one device; its output lines, as they come. */
-    private final class SdkDevice implements AutoCloseable {
-        private final Process process;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        SdkDevice(String deviceName, String secret) throws IOException {
-            Path script = Files.createTempFile("sdk-device", ".js");
-            try (var in = NodeDeviceSdkTest.class.getResourceAsStream("/node/sdk-device.js")) {
-                Files.write(script, in.readAllBytes());
-            }
-            process = new ProcessBuilder(ExternalBinaries.node().toString(), script.toString(), ExternalBinaries.nodeDeviceSdk().toString(),
-                    PK, deviceName, secret, brokerUrl().replace("tcp://", "mqtt://"))
-                    .redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, "sdk-device-" + deviceName);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The first output line that starts with prefix, waiting for it up to timeout; null if none came. */
-        String await(String prefix, Duration timeout) throws InterruptedException {
-            long end = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < end) {
-                for (String line : lines) {
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
-                }
-                Thread.sleep(20);
-            }
-            return null;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-        }
+    private NodeSdkDevice sdkDevice(String deviceName, String secret) throws IOException {
+        return new NodeSdkDevice(brokerUrl().replace("tcp://", "mqtt://"), PK, deviceName, secret);
     }
 
     private String register(String deviceName) throws Exception {
@@ -95,9 +46,9 @@ class NodeDeviceSdkTest extends GatewayTestSupport {
         MqttConnectionOptions asGateway = new MqttConnectionOptions();
         asGateway.setUserName("thing-service-gateway");
         asGateway.setPassword(GATEWAY_PASSWORD.getBytes(StandardCharsets.UTF_8));
-        try (SdkDevice device = new SdkDevice("node-lamp", secret);
+        try (NodeSdkDevice device = sdkDevice("node-lamp", secret);
                 MqttSpy application = new MqttSpy(brokerUrl(), asGateway, "/" + PK + "/node-lamp/thing/downlink/reply/message")) {
-            assertThat(device.await("connected", Duration.ofSeconds(20))).as("the SDK's output: " + device.lines).isNotNull();
+            assertThat(device.await("connected", Duration.ofSeconds(20))).as("the SDK's output: " + device.lines()).isNotNull();
             // the SDK subscribes its RRPC topic right after connecting: wait until the broker says the device is there
             awaitOnline("node-lamp");
             Thread.sleep(500);
@@ -112,7 +63,7 @@ class NodeDeviceSdkTest extends GatewayTestSupport {
                     "Args", "{\"color\":2,\"label\":\"from-node\"}")));
             assertThat(async.path("Success").asBoolean()).as(async.toString()).isTrue();
             MqttSpy.Message forwarded = application.await("/" + PK + "/node-lamp/thing/downlink/reply/message", Duration.ofSeconds(10));
-            assertThat(forwarded).as("the async reply forwarded to the application; SDK output: " + device.lines).isNotNull();
+            assertThat(forwarded).as("the async reply forwarded to the application; SDK output: " + device.lines()).isNotNull();
             JsonNode reply = JSON.readTree(forwarded.payload());
             assertThat(reply.path("code").asInt()).isEqualTo(200);
             assertThat(reply.path("data").path("shown").asText()).isEqualTo("from-node");
@@ -124,12 +75,12 @@ class NodeDeviceSdkTest extends GatewayTestSupport {
     void aWrongSecretAndAnotherDevicesSecretAreRefused() throws Exception {
         register("node-guarded");
         String othersSecret = register("node-other");
-        try (SdkDevice wrong = new SdkDevice("node-guarded", "0123456789abcdef0123456789abcdef");
-                SdkDevice impersonator = new SdkDevice("node-guarded", othersSecret)) {
-            assertThat(wrong.await("error", Duration.ofSeconds(20))).as("the SDK's output: " + wrong.lines).contains("Not authorized");
-            assertThat(impersonator.await("error", Duration.ofSeconds(20))).as("the SDK's output: " + impersonator.lines).contains("Not authorized");
-            assertThat(wrong.lines).doesNotContain("connected");
-            assertThat(impersonator.lines).doesNotContain("connected");
+        try (NodeSdkDevice wrong = sdkDevice("node-guarded", "0123456789abcdef0123456789abcdef");
+                NodeSdkDevice impersonator = sdkDevice("node-guarded", othersSecret)) {
+            assertThat(wrong.await("error", Duration.ofSeconds(20))).as("the SDK's output: " + wrong.lines()).contains("Not authorized");
+            assertThat(impersonator.await("error", Duration.ofSeconds(20))).as("the SDK's output: " + impersonator.lines()).contains("Not authorized");
+            assertThat(wrong.lines()).doesNotContain("connected");
+            assertThat(impersonator.lines()).doesNotContain("connected");
         }
         JsonNode detail = json(get(params("Action", "QueryDeviceDetail", "ProductKey", PK, "DeviceName", "node-guarded")));
         assertThat(detail.path("Data").path("Status").asText()).isEqualTo("UNACTIVE");
