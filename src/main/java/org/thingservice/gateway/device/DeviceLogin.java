@@ -22,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code clientId{id}deviceName{dn}productKey{pk}timestamp{ts}} (the parameters sorted by name; timestamp only when
  * the client id has one). signmethod hmacsha1, hmacsha256 or hmacmd5 (Alibaba's default when absent).</li>
  * </ul>
- * The timestamp is only signed, never compared with the clock: Alibaba's documents call it optional ("可以不传递"), the
+ * securemode (2 TLS, 3 TCP) is not signed and not checked: what the connection really is, the listener decides. The
+ * timestamp is only signed, never compared with the clock: Alibaba's documents call it optional ("可以不传递"), the
  * Node.js SDK signs the time it was created and reconnects with it for days, and a device without a clock (no NTP
  * yet) must still connect.
  *
@@ -62,11 +63,6 @@ public record DeviceLogin(String id, String productKey, String deviceName, Map<S
 
     public String signMethod() {
         return options.getOrDefault("signmethod", DEFAULT_SIGN_METHOD).toLowerCase(Locale.ROOT);
-    }
-
-    /** 2 (TLS) or 3 (TCP), as the device says; the gateway's listener decides what the connection really is. */
-    public String secureMode() {
-        return options.get("securemode");
     }
 
     /** {@code _ss=1}: the device wants the broker to subscribe it to its service topics (Link SDK 4.x). */
