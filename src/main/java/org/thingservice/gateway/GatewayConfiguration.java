@@ -12,7 +12,7 @@ import org.apache.camel.support.PluginHelper;
  * configuration class as camel-main takes them: beans declared by @BindToRegistry methods with @PropertyInject
  * parameters, then its configure method. They run in the order of CONCERNS, each one whole before the next, because
  * the order matters: authentication is decided first (a gateway that must not start starts nothing), the MQTT broker
- * comes before anything that connects to it, the database is migrated before the registry is read, and a bean
+ * comes before anything that connects to it, the database is migrated before the registry is read (and devices are let into the embedded broker once it is), and a bean
  * another concern takes as a parameter is bound before that concern runs.
  */
 public class GatewayConfiguration implements CamelConfiguration {
@@ -22,6 +22,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             MqttConfiguration::new,
             SourcesConfiguration::new,
             DatabaseConfiguration::new,
+            DevicesConfiguration::new,
             InvokeConfiguration::new,
             CorrelationConfiguration::new,
             ObservabilityConfiguration::new);

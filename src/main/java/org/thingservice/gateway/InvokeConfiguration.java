@@ -5,6 +5,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 import org.thingservice.gateway.alink.AlinkCodec;
 import org.thingservice.gateway.alink.MessageIds;
+import org.thingservice.gateway.device.DevicePresence;
+import org.thingservice.gateway.device.RrpcForms;
 import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ThingModelValidator;
@@ -35,12 +37,15 @@ public class InvokeConfiguration implements CamelConfiguration {
 
     /** The Alink request and forwarded-reply messages, with MessageIds under this instance's prefix. */
     @BindToRegistry("alinkCodec")
-    public AlinkCodec alinkCodec(GatewayInstances instances, @PropertyInject("gateway.invoke.async-reply-window") long asyncReplyWindow) {
-        return new AlinkCodec(new MessageIds(instances.prefix()), asyncReplyWindow);
+    public AlinkCodec alinkCodec(GatewayInstances instances, DevicePresence presence,
+            @PropertyInject("gateway.invoke.async-reply-window") long asyncReplyWindow,
+            @PropertyInject("gateway.rrpc.ext-devices") String extDevices) {
+        return new AlinkCodec(new MessageIds(instances.prefix()), asyncReplyWindow,
+                new RrpcForms(Settings.optional(extDevices), presence)::extRrpc);
     }
 
     @BindToRegistry("deviceManagement")
-    public DeviceManagement deviceManagement(DeviceRegistry devices) {
-        return new DeviceManagement(devices);
+    public DeviceManagement deviceManagement(DeviceRegistry devices, DevicePresence presence) {
+        return new DeviceManagement(devices, presence);
     }
 }

@@ -1,5 +1,6 @@
 package org.thingservice.gateway;
 
+import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -8,18 +9,26 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.auth.AuthenticationPolicy;
+import org.thingservice.gateway.device.BrokerAccess.GatewayLogin;
+import org.thingservice.gateway.device.BrokerAccess;
+import org.thingservice.gateway.device.DevicePresence;
+import org.thingservice.gateway.device.DeviceSecrets;
 import org.thingservice.gateway.mqtt.BrokerSockets;
 import org.thingservice.gateway.mqtt.EmbeddedBroker;
 import org.thingservice.gateway.mqtt.RequestPublisher;
 import org.thingservice.gateway.simulator.DeviceSimulator;
 
 /**
- * MQTT: the broker (embedded unless gateway.mqtt.url names one), the paho-mqtt5 component's connection to it, the
- * request publisher and the simulated devices. The broker comes before anything that connects to it.
+ * MQTT: the broker (embedded unless gateway.mqtt.url names one) with the devices' access to it and their presence,
+ * the paho-mqtt5 component's connection to it, the request publisher and the simulated devices. The broker comes
+ * before anything that connects to it.
  */
 public class MqttConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConfiguration.class);
+    /** the gateway's user name on the embedded broker when gateway.mqtt.username is unset */
+    static final String DEFAULT_GATEWAY_USER = "thing-service-gateway";
 
     @PropertyInject("gateway.mqtt.trust-store")
     private String trustStore;
@@ -32,28 +41,50 @@ public class MqttConfiguration implements CamelConfiguration {
     @PropertyInject("gateway.simulator.enabled")
     private String simulatorEnabled;
 
-    /** The broker the gateway talks to. */
-    public record MqttBroker(String url, boolean embedded) {
+    /** The broker the gateway talks to, and the login its clients connect with (null: none). */
+    public record MqttBroker(String url, boolean embedded, GatewayLogin login) {
     }
 
     /**
      * The embedded broker, started here (before the MQTT endpoints connect), or the external one once it accepts
      * connections: it may be starting with the gateway, and the publisher and the routes connect once, at start.
+     * On the embedded broker the gateway's clients log in as gateway.mqtt.username (thing-service-gateway when unset)
+     * with gateway.mqtt.password (a random one made at every start when unset), and devices with their own login.
+     *
+     * <p>Binds devicePresence too, which the broker needs: which devices are connected, known from the embedded
+     * broker's events, unknown with an external broker. A sync call to a device known to be offline fails at once
+     * when every connection is a device's own (device authentication on) and no simulated device answers for devices
+     * that never connect.
      */
     @BindToRegistry("mqttBroker")
     public MqttBroker mqttBroker(CamelContext context,
             @PropertyInject("gateway.mqtt.url") String url,
+            @PropertyInject("gateway.mqtt.embedded.host") String embeddedHost,
             @PropertyInject("gateway.mqtt.embedded.port") int embeddedPort,
+            @PropertyInject("gateway.mqtt.embedded.device-auth") boolean deviceAuth,
             @PropertyInject("gateway.dependencies.start-timeout") long startTimeout) throws Exception {
         String external = Settings.optional(url);
+        String user = Settings.optional(username);
+        DevicePresence presence = new DevicePresence(Clock.systemUTC(), external == null,
+                deviceAuth && !simulatorEnabled(Settings.optional(simulatorEnabled), external == null));
+        context.getRegistry().bind("devicePresence", presence);
         if (external != null) {
             StartRetry.awaitBroker(external, Settings.startTimeout(startTimeout));
-            return new MqttBroker(external, false);
+            return new MqttBroker(external, false, user != null ? new GatewayLogin(user, Settings.optional(password)) : null);
         }
-        EmbeddedBroker broker = new EmbeddedBroker(embeddedPort);
+        String secret = Settings.optional(password);
+        GatewayLogin login = new GatewayLogin(user != null ? user : DEFAULT_GATEWAY_USER, secret != null ? secret : DeviceSecrets.generate());
+        if (!deviceAuth) {
+            LOG.warn("gateway.mqtt.embedded.device-auth=false: the embedded broker lets any client in, to any topic");
+        }
+        if (!deviceAuth && !AuthenticationPolicy.isLoopback(embeddedHost)) {
+            throw new IllegalStateException("gateway.mqtt.embedded.device-auth=false lets any client in: the embedded broker then listens "
+                    + "on loopback only, not on gateway.mqtt.embedded.host=" + embeddedHost);
+        }
+        EmbeddedBroker broker = new EmbeddedBroker(embeddedHost, embeddedPort, new BrokerAccess(login, presence::registry, deviceAuth), presence);
         broker.start();
         context.addService(broker); // stopped after everything added later
-        return new MqttBroker(broker.url(), true);
+        return new MqttBroker(broker.url(), true, login);
     }
 
     /**
@@ -86,15 +117,15 @@ public class MqttConfiguration implements CamelConfiguration {
         PahoMqtt5Configuration mqtt = pahoConfiguration(context);
         mqtt.setBrokerUrl(broker.url());
         mqtt.setSocketFactory(BrokerSockets.forUrl(broker.url(), Settings.optional(trustStore), Settings.optional(trustStorePassword)));
-        String user = Settings.optional(username);
-        if (user != null) {
-            mqtt.setUserName(user);
-            mqtt.setPassword(Settings.optional(password));
+        GatewayLogin login = broker.login();
+        if (login != null) {
+            mqtt.setUserName(login.userName());
+            mqtt.setPassword(login.password());
         }
         boolean simulator = simulatorEnabled(Settings.optional(simulatorEnabled), broker.embedded());
         Settings.publish(context, "gateway.simulator.enabled", Boolean.toString(simulator));
         LOG.info("MQTT broker {}{}{}; simulated devices {}", broker.url(), broker.embedded() ? " (embedded)" : "",
-                user != null ? " as user " + user : "", simulator ? "on" : "off");
+                login != null ? " as user " + login.userName() : "", simulator ? "on" : "off");
     }
 
     /** gateway.simulator.enabled: as set, or when left empty on with the embedded broker and off with an external one. */

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,6 +55,8 @@ class PackagedJarIT {
     private static final int BURST = 1_000;
     private static final int WARM_UP = 200;
     private static final long LAMP_1_DELAY_MS = 2_000;
+    /** the gateway's login on its embedded broker, which lets the spy in (devices log in with their own) */
+    private static final String GATEWAY_MQTT_PASSWORD = java.util.UUID.randomUUID().toString();
 
     private Path workDir;
     private Path log;
@@ -89,6 +92,7 @@ class PackagedJarIT {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap,
                 "-Dgateway.mqtt.embedded.port=" + mqttPort, // override 2: a system property
+                "-Dgateway.mqtt.password=" + GATEWAY_MQTT_PASSWORD, // the spy below logs in as the gateway
                 "-jar", Paths.get(jar).toAbsolutePath().toString())
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -133,7 +137,10 @@ class PackagedJarIT {
 
         // the file override: the API answers on the port named in ./application.properties (default 8080)
         // the -D override: the simulated devices are reached through the embedded broker on the -D port
-        try (MqttSpy spy = new MqttSpy("tcp://127.0.0.1:" + mqttPort, "/sys/" + PK + "/+/rrpc/#")) {
+        MqttConnectionOptions asGateway = new MqttConnectionOptions();
+        asGateway.setUserName("thing-service-gateway");
+        asGateway.setPassword(GATEWAY_MQTT_PASSWORD.getBytes(StandardCharsets.UTF_8));
+        try (MqttSpy spy = new MqttSpy("tcp://127.0.0.1:" + mqttPort, asGateway, "/sys/" + PK + "/+/rrpc/#")) {
             long start = System.nanoTime();
             JsonNode body = invoke("lamp-1", "{\"param1\":1}");
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 import org.thingservice.gateway.invoke.Exchanges;
@@ -12,7 +13,8 @@ import org.thingservice.gateway.model.Device;
 
 /**
  * The Alink protocol: the topics and JSON payloads of a service call and its reply (reference §3).
- * sync services go over RRPC (/sys/{pk}/{dn}/rrpc/request/{id}), async ones to /sys/{pk}/{dn}/thing/service/{identifier}.
+ * sync services go over RRPC, /sys/{pk}/{dn}/rrpc/request/{id} or, for a device that takes that form,
+ * /ext/rrpc/{id}/sys/{pk}/{dn}/thing/service/{identifier}; async ones to /sys/{pk}/{dn}/thing/service/{identifier}.
  */
 public final class AlinkCodec {
 
@@ -20,10 +22,13 @@ public final class AlinkCodec {
 
     private final MessageIds messageIds;
     private final long asyncReplyWindow;
+    private final Predicate<Device> extRrpc;
 
-    public AlinkCodec(MessageIds messageIds, long asyncReplyWindow) {
+    /** extRrpc: whether a device takes sync calls in the /ext/rrpc/ form. */
+    public AlinkCodec(MessageIds messageIds, long asyncReplyWindow, Predicate<Device> extRrpc) {
         this.messageIds = messageIds;
         this.asyncReplyWindow = asyncReplyWindow;
+        this.extRrpc = extRrpc;
     }
 
     /** Assigns the MessageId and turns the call into the Alink request: body, topic and correlation headers. */
@@ -33,9 +38,15 @@ public final class AlinkCodec {
         String id = messageIds.next();
         invocation.messageId(id);
         String identifier = invocation.service().identifier();
-        String topic = invocation.service().sync()
-                ? "/sys/" + device.productKey() + "/" + device.deviceName() + "/rrpc/request/" + id
-                : "/sys/" + device.productKey() + "/" + device.deviceName() + "/thing/service/" + identifier;
+        String own = device.productKey() + "/" + device.deviceName();
+        String topic;
+        if (!invocation.service().sync()) {
+            topic = "/sys/" + own + "/thing/service/" + identifier;
+        } else if (extRrpc.test(device)) {
+            topic = "/ext/rrpc/" + id + "/sys/" + own + "/thing/service/" + identifier;
+        } else {
+            topic = "/sys/" + own + "/rrpc/request/" + id;
+        }
         exchange.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topic);
         exchange.getMessage().setHeader(Exchanges.CORRELATION_KEY, key(device.productKey(), device.deviceName(), id));
         exchange.getMessage().setHeader(Exchanges.REPLY_TIMEOUT, invocation.waitsForReply() ? invocation.timeoutMillis() : asyncReplyWindow);
@@ -54,6 +65,34 @@ public final class AlinkCodec {
             throw new IllegalArgumentException("not an RRPC response topic");
         }
         exchange.getMessage().setHeader(Exchanges.CORRELATION_KEY, key(t[2], t[3], t[6]));
+    }
+
+    /**
+     * Whether a message on /ext/rrpc/{id}/sys/{pk}/{dn}/thing/service/{identifier} is a device's reply: request and
+     * reply share that topic, so the gateway also receives its own requests there. A request names a "method", a
+     * reply has a "code" (Link SDK 4.x replies {"id","code","data"}).
+     */
+    public boolean isExtRrpcReply(Exchange exchange) {
+        try {
+            JsonNode message = JSON.readTree(exchange.getMessage().getBody(byte[].class));
+            return message.has("code") && !message.has("method");
+        } catch (java.io.IOException e) {
+            return true; // not JSON: not our request either; rrpcReply's reader decides what it is
+        }
+    }
+
+    /** The other side of isExtRrpcReply: a request on an /ext/rrpc/ topic (what the simulated devices answer). */
+    public boolean isExtRrpcRequest(Exchange exchange) {
+        return !isExtRrpcReply(exchange);
+    }
+
+    /** A reply on /ext/rrpc/{id}/sys/{pk}/{dn}/thing/service/{identifier}: the id is in the topic. */
+    public void extRrpcReply(Exchange exchange) {
+        String[] t = topic(exchange);
+        if (t.length != 10 || !"ext".equals(t[1]) || !"rrpc".equals(t[2]) || !"sys".equals(t[4])) {
+            throw new IllegalArgumentException("not an /ext/rrpc/ service topic");
+        }
+        exchange.getMessage().setHeader(Exchanges.CORRELATION_KEY, key(t[5], t[6], t[3]));
     }
 
     /** A reply on /sys/{pk}/{dn}/thing/service/{identifier}_reply: the id is in the payload. */

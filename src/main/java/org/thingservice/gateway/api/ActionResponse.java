@@ -12,13 +12,23 @@ import javax.xml.namespace.QName;
 /**
  * The answer of a device-management action in Alibaba's shape: {RequestId, Success, Code, ErrorMessage, Data},
  * absent fields omitted; in XML under the root element &lt;{Action}Response&gt;, which one record type cannot
- * declare statically, hence the hand-written serialisation.
+ * declare statically, hence the hand-written serialisation. A few actions name their result other than Data
+ * (BatchGetDeviceState: DeviceStatusList): dataName.
  */
 public record ActionResponse(String action, String requestId, boolean success, String code, String errorMessage,
-        Map<String, Object> data) implements JsonSerializable {
+        String dataName, Map<String, Object> data) implements JsonSerializable {
+
+    public ActionResponse(String action, String requestId, boolean success, String code, String errorMessage, Map<String, Object> data) {
+        this(action, requestId, success, code, errorMessage, "Data", data);
+    }
 
     public static ActionResponse success(String action, String requestId, Map<String, Object> data) {
         return new ActionResponse(action, requestId, true, null, null, data);
+    }
+
+    /** Success with the result under another name than Data. */
+    public static ActionResponse successAs(String action, String requestId, String dataName, Map<String, Object> data) {
+        return new ActionResponse(action, requestId, true, null, null, dataName, data);
     }
 
     public static ActionResponse failure(String action, String requestId, String code, String message) {
@@ -38,7 +48,7 @@ public record ActionResponse(String action, String requestId, boolean success, S
             gen.writeStringField("ErrorMessage", errorMessage);
         }
         if (data != null) {
-            gen.writeFieldName("Data");
+            gen.writeFieldName(dataName);
             provider.defaultSerializeValue(data, gen);
         }
         gen.writeEndObject();

@@ -13,6 +13,7 @@ public final class ErrorCodes {
     public static final String DEVICE_DISABLED = "iot.device.DeviceHasBeenDisabled";
     public static final String INVOKE_FAILED = "iot.device.InvokeThingServiceFailed";
     public static final String TIMEOUT = "iot.messagebroker.TIMEOUT";
+    public static final String OFFLINE = "iot.messagebroker.OFFLINE";
     public static final String INVALID_TIMEOUT = "iot.messagebroker.InvalidTimeoutValue";
     public static final String PUBLISH_FAILED = "iot.messagebroker.PublishMessageFailed";
 

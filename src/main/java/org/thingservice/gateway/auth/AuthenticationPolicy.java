@@ -45,7 +45,7 @@ public record AuthenticationPolicy(boolean enabled, String warning) {
     }
 
     /** 127.0.0.0/8, ::1 and names that resolve to them; a name that does not resolve is not loopback. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host == null || host.isBlank()) {
             return false; // the HTTP server then listens on every address
         }

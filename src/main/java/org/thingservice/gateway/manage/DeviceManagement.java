@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -12,9 +18,11 @@ import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.ActionResponse;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.registry.DeviceIdentity;
 import org.thingservice.gateway.registry.DeviceRegistry;
 
 /**
@@ -26,13 +34,28 @@ public final class DeviceManagement {
     private static final Logger LOG = LoggerFactory.getLogger("org.thingservice.gateway.Invocations");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final DeviceRegistry registry;
+    /** BatchGetDeviceState: at most this many devices a call, as on Alibaba */
+    static final int MAX_BATCH_DEVICES = 50;
+    /** LastOnlineTime's format (Alibaba: 2020-01-17 16:19:11, UTC here) */
+    private static final DateTimeFormatter ONLINE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+    private final DeviceRegistry registry;
+    private final DevicePresence presence;
+    private final boolean presenceTracked;
+
+    /** A device's status as the registry records it, and no connection to close (for tests of the registry's side). */
     public DeviceManagement(DeviceRegistry registry) {
-        this.registry = registry;
+        this(registry, new DevicePresence(Clock.systemUTC(), true, false));
     }
 
-    /** RegisterDevice: ProductKey, DeviceName, optional IotId (generated when absent). */
+    /** presence not tracked (an external broker): a device's status is UNKNOWN, unless it is disabled. */
+    public DeviceManagement(DeviceRegistry registry, DevicePresence presence) {
+        this.registry = registry;
+        this.presence = presence;
+        this.presenceTracked = presence.tracked();
+    }
+
+    /** RegisterDevice: ProductKey, DeviceName, optional IotId (generated when absent); answers with the new DeviceSecret. */
     public ActionResponse registerDevice(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
         String productKey = required(params, "ProductKey");
@@ -42,14 +65,95 @@ public final class DeviceManagement {
         if (iotId != null) {
             RequestValidator.checkDevice(iotId, null, null);
         }
-        return answer("RegisterDevice", requestId, describe(registry.register(productKey, deviceName, iotId), null));
+        Device device = registry.register(productKey, deviceName, iotId);
+        Map<String, Object> data = describe(device);
+        data.put("DeviceSecret", registry.identity(device.iotId(), null, null).secret());
+        return answer("RegisterDevice", requestId, data);
     }
 
-    /** QueryDeviceDetail: IotId or ProductKey+DeviceName. */
+    /** QueryDeviceDetail: IotId or ProductKey+DeviceName; with its DeviceSecret and Status (and when it was last online). */
     public ActionResponse queryDeviceDetail(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        DeviceRegistry.Entry entry = device(params);
-        return answer("QueryDeviceDetail", requestId, describe(entry.device(), entry.enabled()));
+        DeviceIdentity identity = identity(params);
+        Map<String, Object> data = describe(identity.device());
+        data.put("DeviceSecret", identity.secret());
+        data.put("Status", status(identity));
+        if (presenceTracked && identity.onlineAt() != null) {
+            data.put("GmtOnline", ONLINE_TIME.format(Instant.ofEpochMilli(identity.onlineAt())));
+            data.put("UtcOnline", Instant.ofEpochMilli(identity.onlineAt()).toString());
+        }
+        return answer("QueryDeviceDetail", requestId, data);
+    }
+
+    /** GetDeviceStatus: IotId or ProductKey+DeviceName; Data {Status, Timestamp of its last change (when known)}. */
+    public ActionResponse getDeviceStatus(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
+            @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
+        DeviceIdentity identity = identity(params);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("Status", status(identity));
+        if (presenceTracked && identity.statusAt() != null) {
+            data.put("Timestamp", identity.statusAt());
+        }
+        return answer("GetDeviceStatus", requestId, data);
+    }
+
+    /**
+     * BatchGetDeviceState: IotId.1…IotId.50, or ProductKey with DeviceName.1…DeviceName.50; answers
+     * DeviceStatusList.DeviceStatus, one per device asked for, in the order asked.
+     */
+    public ActionResponse batchGetDeviceState(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
+            @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
+        List<String> iotIds = repeated(params, "IotId");
+        List<String> names = repeated(params, "DeviceName");
+        String productKey = params.get("ProductKey");
+        if (iotIds.isEmpty() && names.isEmpty()) {
+            throw ApiException.missingParameter("IotId.1");
+        }
+        if (iotIds.size() + names.size() > MAX_BATCH_DEVICES) {
+            throw invalid("At most " + MAX_BATCH_DEVICES + " devices a call.");
+        }
+        List<Map<String, Object>> states = new ArrayList<>();
+        if (!iotIds.isEmpty()) {
+            for (String iotId : iotIds) {
+                RequestValidator.checkDevice(iotId, null, null);
+                states.add(state(registry.identity(iotId, null, null)));
+            }
+        } else {
+            for (String name : names) {
+                RequestValidator.checkDevice(null, productKey, name);
+                states.add(state(registry.identity(null, productKey, name)));
+            }
+        }
+        LOG.info("BatchGetDeviceState RequestId={} outcome=Success", requestId);
+        return ActionResponse.successAs("BatchGetDeviceState", requestId, "DeviceStatusList", Map.of("DeviceStatus", states));
+    }
+
+    private Map<String, Object> state(DeviceIdentity identity) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("IotId", identity.device().iotId());
+        state.put("DeviceName", identity.device().deviceName());
+        state.put("Status", status(identity));
+        if (presenceTracked && identity.onlineAt() != null) {
+            state.put("LastOnlineTime", ONLINE_TIME.format(Instant.ofEpochMilli(identity.onlineAt())));
+        }
+        if (presenceTracked && identity.statusAt() != null) {
+            state.put("Timestamp", identity.statusAt());
+        }
+        return state;
+    }
+
+    /** Alibaba's Status, or UNKNOWN for an enabled device when the broker is not the gateway's own: never guessed. */
+    private String status(DeviceIdentity identity) {
+        return presenceTracked || !identity.enabled() ? identity.alibabaStatus() : "UNKNOWN";
+    }
+
+    /** The values of Name.1, Name.2, … in order, up to the first missing index. */
+    private static List<String> repeated(Map<String, String> params, String name) {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; params.containsKey(name + "." + i); i++) {
+            values.add(params.get(name + "." + i));
+        }
+        return values;
     }
 
     public ActionResponse deleteDevice(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
@@ -58,10 +162,15 @@ public final class DeviceManagement {
         return answer("DeleteDevice", requestId, null);
     }
 
-    /** DisableThing: the device keeps its record; a call to it answers iot.device.DeviceHasBeenDisabled. */
+    /**
+     * DisableThing: the device keeps its record; a call to it answers iot.device.DeviceHasBeenDisabled, and its
+     * connections to the embedded broker are closed (it is refused when it comes back), as on Alibaba.
+     */
     public ActionResponse disableThing(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        registry.enable(device(params).device(), false);
+        Device device = device(params).device();
+        registry.enable(device, false);
+        presence.disconnect(device);
         return answer("DisableThing", requestId, null);
     }
 
@@ -112,18 +221,16 @@ public final class DeviceManagement {
         return registry.require(params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"));
     }
 
-    /**
-     * Status as QueryDeviceDetail names it: DISABLE, or UNACTIVE for an enabled device, since the gateway does not
-     * track device connections (Alibaba's ONLINE / OFFLINE).
-     */
-    private static Map<String, Object> describe(Device device, Boolean enabled) {
+    private DeviceIdentity identity(Map<String, String> params) {
+        RequestValidator.checkDevice(params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"));
+        return registry.identity(params.get("IotId"), params.get("ProductKey"), params.get("DeviceName"));
+    }
+
+    private static Map<String, Object> describe(Device device) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("IotId", device.iotId());
         data.put("ProductKey", device.productKey());
         data.put("DeviceName", device.deviceName());
-        if (enabled != null) {
-            data.put("Status", enabled ? "UNACTIVE" : "DISABLE");
-        }
         return data;
     }
 

@@ -21,10 +21,12 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.invoke.Exchanges;
 
 /**
  * Publishes each request (the body, to the topic in header CamelPahoMqtt5OverrideTopic) without holding a thread until
@@ -87,6 +89,7 @@ public final class RequestPublisher extends AsyncProcessorSupport implements Cam
             gate.enter(exchange);
             MqttMessage message = new MqttMessage(exchange.getMessage().getBody(byte[].class));
             message.setQos(mqtt.getQos());
+            message.setProperties(expiry(exchange.getMessage().getHeader(Exchanges.REPLY_TIMEOUT, Long.class)));
             inFlight.add(publish);
             // One at a time: Paho 1.2.5 gives a topic an alias (brokers announce a Topic Alias Maximum: mosquitto 10)
             // when it first publishes to it, and sends later publishes with the alias alone; the first one must be on
@@ -103,6 +106,20 @@ public final class RequestPublisher extends AsyncProcessorSupport implements Cam
         } catch (MqttException | RuntimeException e) {
             return publish.end(e, true);
         }
+    }
+
+    /**
+     * The request's MQTT 5 Message Expiry Interval: as long as its caller waits for the reply (the header
+     * TsgReplyTimeout: a sync call's Timeout, an async call's reply window), rounded up to whole seconds. A broker
+     * keeping it for a device that is away (a persistent session) drops it then, so a device that comes back later
+     * never acts on a call whose caller has given up.
+     */
+    static MqttProperties expiry(Long replyTimeoutMillis) {
+        MqttProperties properties = new MqttProperties();
+        if (replyTimeoutMillis != null) {
+            properties.setMessageExpiryInterval(Math.max(1, (replyTimeoutMillis + 999) / 1000));
+        }
+        return properties;
     }
 
     /** For the health check: whether requests can reach the broker now. */

@@ -2,7 +2,9 @@ package org.thingservice.gateway.registry;
 
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.device.DeviceSecrets;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
 import org.thingservice.gateway.model.Device;
@@ -92,9 +95,13 @@ public final class DeviceRegistry {
     /** The device named by IotId (which wins) or ProductKey+DeviceName, or iot.device.NotExistedDevice. */
     public Entry require(String iotId, String productKey, String deviceName) {
         return (iotId != null ? store.deviceByIotId(iotId) : store.deviceByName(productKey, deviceName))
-                .orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, iotId != null
-                        ? "The specified device does not exist: no device has IotId " + iotId + "."
-                        : "The specified device does not exist: product " + productKey + " has no device named " + deviceName + "."));
+                .orElseThrow(() -> notExisted(iotId, productKey, deviceName));
+    }
+
+    private static ApiException notExisted(String iotId, String productKey, String deviceName) {
+        return ApiException.business(ErrorCodes.NOT_EXISTED_DEVICE, iotId != null
+                ? "The specified device does not exist: no device has IotId " + iotId + "."
+                : "The specified device does not exist: product " + productKey + " has no device named " + deviceName + ".");
     }
 
     /** require, through the devices remembered for up to cacheNanos. */
@@ -132,12 +139,44 @@ public final class DeviceRegistry {
         return model.productKey();
     }
 
-    /** Adds or replaces a device (keyed by IotId), as the seed does. */
+    /** Adds or replaces a device (keyed by IotId), as the seed does; a new one gets a new DeviceSecret, one there keeps its own. */
     public void putDevice(Device device) {
-        write(() -> store.putDevice(device));
+        putDevice(device, null);
     }
 
-    /** RegisterDevice: a new, enabled device of an existing product; the IotId is generated unless given. */
+    /** Adds or replaces a device with this DeviceSecret (null: as putDevice(device)). */
+    public void putDevice(Device device, String secret) {
+        write(() -> store.putDevice(device, secret, DeviceSecrets.generate()));
+    }
+
+    /** The device's identity (its DeviceSecret) and presence, always read from the database; or NotExistedDevice. */
+    public DeviceIdentity identity(String iotId, String productKey, String deviceName) {
+        return store.identity(iotId, productKey, deviceName).orElseThrow(() -> notExisted(iotId, productKey, deviceName));
+    }
+
+    /** The device a client logs in as, if there is one: read from the database at every login, never remembered. */
+    public Optional<DeviceIdentity> login(String productKey, String deviceName) {
+        return store.identity(null, productKey, deviceName);
+    }
+
+    /** Gives every device without a DeviceSecret (kept from before there were secrets) a new one; returns how many. */
+    public int giveMissingSecrets() {
+        List<String> without = store.devicesWithoutSecret();
+        without.forEach(iotId -> store.giveSecret(iotId, DeviceSecrets.generate()));
+        return without.size();
+    }
+
+    /** The embedded broker saw the device connect or disconnect (at, epoch ms). Not a change of the device: no cache is cleared. */
+    public void presence(String productKey, String deviceName, boolean online, long at) {
+        store.presence(productKey, deviceName, online, at);
+    }
+
+    /** The embedded broker starts (at, epoch ms): no device is connected to it yet. */
+    public void allOffline(long at) {
+        store.allOffline(at);
+    }
+
+    /** RegisterDevice: a new, enabled device of an existing product with a new DeviceSecret; the IotId is generated unless given. */
     public Device register(String productKey, String deviceName, String iotId) {
         requireProduct(productKey);
         Device device = new Device(iotId != null ? iotId : UUID.randomUUID().toString().replace("-", "").substring(0, 20),
@@ -146,7 +185,8 @@ public final class DeviceRegistry {
             throw alreadyExisted(device);
         }
         boolean[] inserted = new boolean[1];
-        write(() -> inserted[0] = store.insertDevice(device));
+        String secret = DeviceSecrets.generate();
+        write(() -> inserted[0] = store.insertDevice(device, secret));
         if (!inserted[0]) {
             throw alreadyExisted(device); // registered at the same moment by another call
         }

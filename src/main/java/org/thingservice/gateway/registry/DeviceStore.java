@@ -78,17 +78,69 @@ final class DeviceStore {
         update("UPDATE product SET version = version + 1 WHERE product_key = ?", productKey);
     }
 
-    /** Adds or replaces a device, keyed by IotId. */
-    void putDevice(Device device) {
-        upsert("UPDATE device SET product_key = ?, device_name = ? WHERE iot_id = ?",
-                "INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
-                device.productKey(), device.deviceName(), device.iotId());
+    /**
+     * Adds or replaces a device, keyed by IotId, with this DeviceSecret; a device already there keeps its own secret
+     * when secret is null, a new one gets newSecret.
+     */
+    void putDevice(Device device, String secret, String newSecret) {
+        if (secret != null) {
+            upsert("UPDATE device SET device_secret = ?, product_key = ?, device_name = ? WHERE iot_id = ?",
+                    "INSERT INTO device (device_secret, product_key, device_name, iot_id) VALUES (?, ?, ?, ?)",
+                    secret, device.productKey(), device.deviceName(), device.iotId());
+        } else {
+            call(() -> jdbc.withConnection(on -> on.update("UPDATE device SET product_key = ?, device_name = ? WHERE iot_id = ?",
+                    device.productKey(), device.deviceName(), device.iotId()) > 0 ? 1
+                    : on.update("INSERT INTO device (device_secret, product_key, device_name, iot_id) VALUES (?, ?, ?, ?)",
+                            newSecret, device.productKey(), device.deviceName(), device.iotId())));
+        }
     }
 
-    /** Adds a new, enabled device; false when its IotId or its name in the product is taken. */
-    boolean insertDevice(Device device) {
-        return call(() -> jdbc.insertUnlessDuplicate("INSERT INTO device (product_key, device_name, iot_id) VALUES (?, ?, ?)",
-                device.productKey(), device.deviceName(), device.iotId()));
+    /** Adds a new, enabled device with its DeviceSecret; false when its IotId or its name in the product is taken. */
+    boolean insertDevice(Device device, String secret) {
+        return call(() -> jdbc.insertUnlessDuplicate("INSERT INTO device (device_secret, product_key, device_name, iot_id) VALUES (?, ?, ?, ?)",
+                secret, device.productKey(), device.deviceName(), device.iotId()));
+    }
+
+    /** The device's identity and presence, by IotId (when not null) or by ProductKey and DeviceName. */
+    Optional<DeviceIdentity> identity(String iotId, String productKey, String deviceName) {
+        String sql = "SELECT iot_id, product_key, device_name, enabled, device_secret, status, status_at, online_at FROM device WHERE ";
+        DeviceStore.Call<Optional<DeviceIdentity>> query = iotId != null
+                ? () -> jdbc.queryOne(sql + "iot_id = ?", DeviceStore::identity, iotId)
+                : () -> jdbc.queryOne(sql + "product_key = ? AND device_name = ?", DeviceStore::identity, productKey, deviceName);
+        return call(query);
+    }
+
+    private static DeviceIdentity identity(java.sql.ResultSet rs) throws SQLException {
+        long statusAt = rs.getLong(7);
+        Long changed = rs.wasNull() ? null : statusAt;
+        long onlineAt = rs.getLong(8);
+        return new DeviceIdentity(new Device(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getBoolean(4), rs.getString(5),
+                rs.getString(6), changed, rs.wasNull() ? null : onlineAt);
+    }
+
+    /** The IotIds of the devices without a DeviceSecret (rows from before there were secrets). */
+    List<String> devicesWithoutSecret() {
+        return call(() -> jdbc.queryAll("SELECT iot_id FROM device WHERE device_secret IS NULL", rs -> rs.getString(1)));
+    }
+
+    /** Gives a device without a secret this one (a device given one meanwhile keeps its own). */
+    void giveSecret(String iotId, String secret) {
+        update("UPDATE device SET device_secret = ? WHERE iot_id = ? AND device_secret IS NULL", secret, iotId);
+    }
+
+    /** The device connected (ONLINE, online at this epoch ms) or disconnected (OFFLINE) at this epoch ms. */
+    void presence(String productKey, String deviceName, boolean online, long at) {
+        if (online) {
+            update("UPDATE device SET status = 'ONLINE', status_at = ?, online_at = ? WHERE product_key = ? AND device_name = ?",
+                    at, at, productKey, deviceName);
+        } else {
+            update("UPDATE device SET status = 'OFFLINE', status_at = ? WHERE product_key = ? AND device_name = ?", at, productKey, deviceName);
+        }
+    }
+
+    /** Every device said ONLINE is OFFLINE since at (epoch ms): a broker that starts has no device connected yet. */
+    void allOffline(long at) {
+        update("UPDATE device SET status = 'OFFLINE', status_at = ? WHERE status = 'ONLINE'", at);
     }
 
     void deleteDevice(Device device) {

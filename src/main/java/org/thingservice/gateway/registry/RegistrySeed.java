@@ -13,14 +13,16 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
-import org.thingservice.gateway.model.Device;
-import org.thingservice.gateway.model.ThingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.thingservice.gateway.model.Device;
+import org.thingservice.gateway.model.ThingModel;
 
 /**
  * Loads a seed folder into the registry: Alibaba TSL JSON documents (*.json), each a product's default TSL or, with
- * a functionBlockId, one of its custom modules, and devices.csv with the header ProductKey,DeviceName,IotId. The folder may be on disk or inside the jar (classpath:registry).
+ * a functionBlockId, one of its custom modules, and devices.csv with the header ProductKey,DeviceName,IotId and, optionally,
+ * DeviceSecret (as in Alibaba's batch-registration CSV; a device without one keeps the secret it has, or gets a new
+ * one). The folder may be on disk or inside the jar (classpath:registry).
  */
 public final class RegistrySeed {
 
@@ -77,6 +79,7 @@ public final class RegistrySeed {
             int pk = columns.indexOf("ProductKey");
             int dn = columns.indexOf("DeviceName");
             int id = columns.indexOf("IotId");
+            int secret = columns.indexOf("DeviceSecret");
             if (pk < 0 || dn < 0 || id < 0) {
                 throw new IOException(csv.getLocation() + ": the header must name ProductKey,DeviceName,IotId, found: " + header);
             }
@@ -91,7 +94,8 @@ public final class RegistrySeed {
                 if (cells.length != columns.size()) {
                     throw new IOException(csv.getLocation() + " line " + lineNo + ": expected " + columns.size() + " cells, found " + cells.length);
                 }
-                registry.putDevice(new Device(cells[id].trim(), cells[pk].trim(), cells[dn].trim()));
+                String deviceSecret = secret < 0 || cells[secret].isBlank() ? null : cells[secret].trim();
+                registry.putDevice(new Device(cells[id].trim(), cells[pk].trim(), cells[dn].trim()), deviceSecret);
                 count++;
             }
             return count;

@@ -34,7 +34,8 @@ public final class DeviceSimulator {
     public byte[] answer(Exchange exchange) throws IOException {
         String topic = exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
         String[] t = topic.split("/");
-        String deviceName = t[3];
+        boolean ext = topic.startsWith("/ext/rrpc/");
+        String deviceName = ext ? t[6] : t[3];
         if (silent.contains(deviceName)) {
             return null;
         }
@@ -44,7 +45,8 @@ public final class DeviceSimulator {
                 .put("code", 200);
         reply.set("data", request.path("params").isObject() ? request.path("params") : JSON.createObjectNode());
         reply.put("message", "success").put("version", "1.0");
-        String replyTopic = "rrpc".equals(t[4]) ? topic.replace("/rrpc/request/", "/rrpc/response/") : topic + "_reply";
+        // the /ext/rrpc/ form replies on the request's own topic
+        String replyTopic = ext ? topic : "rrpc".equals(t[4]) ? topic.replace("/rrpc/request/", "/rrpc/response/") : topic + "_reply";
         exchange.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, replyTopic);
         exchange.getMessage().setHeader(Exchanges.SIM_DELAY, delays.getOrDefault(deviceName, 0L));
         exchange.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);

@@ -55,6 +55,37 @@ public final class ExternalBinaries {
         return locate("python3", List.of(Path.of("/usr/bin/python3"))).isPresent();
     }
 
+    /** Node.js, which runs the official Alibaba device SDK for Node.js. */
+    public static Path node() {
+        return require("node", "nodejs", List.of(Path.of("/usr/bin/node")), required());
+    }
+
+    /** The npm package version of the Alibaba Node.js device SDK the tests run, as .ci/run installs it. */
+    public static final String NODE_DEVICE_SDK = "alibabacloud-iot-device-sdk@1.2.8";
+
+    /**
+     * The official Alibaba device SDK for Node.js, unmodified from npm, in the git-ignored .node/ of the project
+     * (.ci/run: npm install --prefix .node alibabacloud-iot-device-sdk@1.2.8); aborts (or fails) the calling test
+     * when it is not there.
+     */
+    public static Path nodeDeviceSdk() {
+        node();
+        Path sdk = Path.of(".node", "node_modules", "alibabacloud-iot-device-sdk").toAbsolutePath();
+        if (Files.isRegularFile(sdk.resolve("package.json"))) {
+            return sdk;
+        }
+        return missing("The Alibaba Node.js device SDK is not installed in " + sdk + ". Install it with: "
+                + "npm install --prefix .node --no-audit --no-fund " + NODE_DEVICE_SDK, required());
+    }
+
+    /** Like RequireMosquitto, for the Node.js device SDK. */
+    public static final class RequireNodeDeviceSdk implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            nodeDeviceSdk();
+        }
+    }
+
     /** PostgreSQL's pg_ctl (initdb is beside it); aborts (or fails) the calling test when it is not installed. */
     public static Path pgCtl() {
         return require("pg_ctl", "postgresql", PG_CTL_LOCATIONS, required());
@@ -126,8 +157,12 @@ public final class ExternalBinaries {
         if (found.isPresent()) {
             return found.get();
         }
-        String message = "The " + name + " binary is not installed (looked in " + candidates + " and on PATH). Install it with: "
-                + "apt-get install -y " + aptPackage;
+        return missing("The " + name + " binary is not installed (looked in " + candidates + " and on PATH). Install it with: "
+                + "apt-get install -y " + aptPackage, required);
+    }
+
+    /** Something a test needs is missing: it aborts the test, loudly, or, when {@code required}, fails it. */
+    private static Path missing(String message, boolean required) {
         if (required) {
             Assertions.fail(message + " (" + REQUIRE_VARIABLE + "=true: a missing binary fails the build)");
         }
