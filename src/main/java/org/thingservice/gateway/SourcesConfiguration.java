@@ -20,7 +20,7 @@ import org.thingservice.gateway.invoke.HttpRequestReader;
 import org.thingservice.gateway.invoke.NonBlockingHttpEngine;
 import org.thingservice.gateway.invoke.ResponseFormat;
 import org.thingservice.gateway.kafka.KafkaInstanceId;
-import org.thingservice.gateway.kafka.KafkaOffsets;
+import org.thingservice.gateway.kafka.KafkaRequestsComponent;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
 import org.thingservice.gateway.kafka.KafkaResultsAudit;
 
@@ -67,9 +67,16 @@ public class SourcesConfiguration implements CamelConfiguration {
         return new KafkaRequestReader();
     }
 
-    @BindToRegistry("kafkaOffsets")
-    public KafkaOffsets kafkaOffsets() {
-        return new KafkaOffsets();
+    /**
+     * With Kafka on: the Kafka source's endpoint (kafka-requests:topic), the gateway's own sliding-window consumer,
+     * with the component's client settings.
+     */
+    @BindToRegistry("kafka-requests")
+    public KafkaRequestsComponent kafkaRequests(CamelContext context) {
+        if (!kafkaEnabled(kafkaBrokers(context))) {
+            return null; // a null bean binds nothing
+        }
+        return new KafkaRequestsComponent(() -> kafkaClientProperties(context.getComponent("kafka", KafkaComponent.class).getConfiguration()));
     }
 
     /** With Kafka on: what the results topic already holds, read with the component's client settings. */
