@@ -49,7 +49,7 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRequestsConsumer.class);
     /** how long a poll waits for records when none is waiting for a place in the window */
     private static final Duration POLL = Duration.ofMillis(100);
-    /** how long a poll waits while records wait for a place: finished records free places, the loop must come back soon */
+    /** how long a poll waits while the window is full: finished records free places, and the loop must come back soon to fill them */
     private static final Duration POLL_WHILE_FULL = Duration.ofMillis(5);
     /** a record whose exchange failed (its result could not be written) is routed again after this long */
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
@@ -147,7 +147,7 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
             kafka.subscribe(List.of(topic), new Rebalance(kafka));
             while (polling) {
                 try {
-                    boolean full = !waiting.isEmpty() || !retries.isEmpty();
+                    boolean full = !waiting.isEmpty() || !retries.isEmpty() || inFlight.get() >= maxInFlight;
                     for (ConsumerRecord<String, byte[]> record : kafka.poll(full ? POLL_WHILE_FULL : POLL)) {
                         waiting.add(record);
                     }
