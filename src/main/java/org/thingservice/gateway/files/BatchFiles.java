@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -48,6 +49,8 @@ public final class BatchFiles {
     private static final Logger LOG = LoggerFactory.getLogger(BatchFiles.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final XmlMapper XML = new XmlMapper();
+    /** how often a file waiting for the MQTT broker looks again */
+    private static final long BROKER_CHECK_MILLIS = 100;
     private static final List<String> CSV_COLUMNS = List.of("IotId", "ProductKey", "DeviceName", "Identifier", "Args", "RequestId", "Timeout");
 
     private final ResponseFormat format;
@@ -55,10 +58,14 @@ public final class BatchFiles {
     private final int inFlight;
     private final long progressNanos;
     private final Path errorFolder;
+    private final BooleanSupplier brokerConnected;
     private AsyncProducer fileLine;
     private ExecutorService workers;
 
-    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis, Path errorFolder) {
+    /** brokerConnected: whether requests can reach the MQTT broker now (lines wait while they cannot) */
+    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis, Path errorFolder,
+            BooleanSupplier brokerConnected) {
+        this.brokerConnected = brokerConnected;
         this.format = format;
         this.allowRepeat = allowRepeat;
         this.inFlight = inFlight;
@@ -94,6 +101,7 @@ public final class BatchFiles {
         Semaphore places = new Semaphore(inFlight);
         for (Batch.Line line : batch.lines()) {
             places.acquire();
+            awaitBroker(batch, exchange);
             if (stopping(exchange)) {
                 places.release();
                 break;
@@ -104,6 +112,20 @@ public final class BatchFiles {
             workers.execute(() -> fileLine.process(lineExchange, doneSync -> places.release()));
         }
         places.acquire(inFlight); // every line sent is answered
+    }
+
+    /**
+     * While the MQTT broker is away every line would fail at once (PublishMessageFailed, a request that never reached
+     * its device): the next line waits for it instead, and a broker outage costs time, not answers.
+     */
+    private void awaitBroker(Batch batch, Exchange exchange) throws InterruptedException {
+        if (brokerConnected.getAsBoolean()) {
+            return;
+        }
+        LOG.info("File {}: the MQTT broker is away, the next lines wait for it", batch.fileName());
+        while (!brokerConnected.getAsBoolean() && !stopping(exchange)) {
+            Thread.sleep(BROKER_CHECK_MILLIS);
+        }
     }
 
     private synchronized AsyncProducer fileLine(CamelContext context) throws Exception {

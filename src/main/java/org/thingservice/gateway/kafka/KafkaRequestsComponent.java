@@ -2,6 +2,7 @@ package org.thingservice.gateway.kafka;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -20,9 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 public final class KafkaRequestsComponent extends DefaultComponent {
 
     private final Supplier<Properties> clientProperties;
+    private final BooleanSupplier brokerConnected;
 
-    public KafkaRequestsComponent(Supplier<Properties> clientProperties) {
+    /** brokerConnected: whether requests can reach the MQTT broker now (records wait while they cannot) */
+    public KafkaRequestsComponent(Supplier<Properties> clientProperties, BooleanSupplier brokerConnected) {
         this.clientProperties = clientProperties;
+        this.brokerConnected = brokerConnected;
     }
 
     @Override
@@ -54,7 +58,8 @@ public final class KafkaRequestsComponent extends DefaultComponent {
 
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
-            KafkaRequestsConsumer consumer = new KafkaRequestsConsumer(this, processor, topic, maxInFlight, clientProperties);
+            KafkaRequestsConsumer consumer = new KafkaRequestsConsumer(this, processor, topic, maxInFlight, clientProperties,
+                    ((KafkaRequestsComponent) getComponent()).brokerConnected);
             configureConsumer(consumer);
             return consumer;
         }

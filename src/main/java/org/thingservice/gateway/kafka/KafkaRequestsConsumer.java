@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -59,6 +60,7 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
     private final String topic;
     private final int maxInFlight;
     private final Supplier<Properties> clientProperties;
+    private final BooleanSupplier brokerConnected;
     /** records polled and not yet routed (poll thread only) */
     private final Queue<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
     /** records whose exchange failed, to be routed again */
@@ -69,6 +71,8 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean routing;
     private volatile boolean polling;
+    /** the MQTT broker was away at the last turn of the loop */
+    private boolean brokerAway;
     private Thread pollThread;
     private ExecutorService workers;
 
@@ -76,11 +80,12 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
     }
 
     KafkaRequestsConsumer(KafkaRequestsComponent.RequestsEndpoint endpoint, Processor processor, String topic, int maxInFlight,
-            Supplier<Properties> clientProperties) {
+            Supplier<Properties> clientProperties, BooleanSupplier brokerConnected) {
         super(endpoint, processor);
         this.topic = topic;
         this.maxInFlight = maxInFlight;
         this.clientProperties = clientProperties;
+        this.brokerConnected = brokerConnected;
     }
 
     @Override
@@ -151,9 +156,12 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
                     for (ConsumerRecord<String, byte[]> record : kafka.poll(full ? POLL_WHILE_FULL : POLL)) {
                         waiting.add(record);
                     }
-                    route();
+                    boolean open = routing && deviceBrokerThere();
+                    if (open) {
+                        route();
+                    }
                     // no more records than the window holds are fetched: a partition is paused while records wait
-                    if (waiting.size() + inFlight.get() >= maxInFlight || !routing) {
+                    if (waiting.size() + inFlight.get() >= maxInFlight || !open) {
                         kafka.pause(kafka.assignment());
                     } else if (!kafka.paused().isEmpty()) {
                         kafka.resume(kafka.paused());
@@ -170,6 +178,20 @@ final class KafkaRequestsConsumer extends DefaultConsumer implements Suspendable
         } catch (RuntimeException e) {
             getExceptionHandler().handleException("Kafka requests from " + topic + ": the consumer stopped", e);
         }
+    }
+
+    /**
+     * While the MQTT broker is away every request would fail at once (PublishMessageFailed, a request that never
+     * reached its device): records wait for it instead, and a broker outage costs time, not answers.
+     */
+    private boolean deviceBrokerThere() {
+        boolean there = brokerConnected.getAsBoolean();
+        if (there == brokerAway) {
+            LOG.info(there ? "Kafka requests from {}: the MQTT broker is back, records are routed again"
+                    : "Kafka requests from {}: the MQTT broker is away, records wait for it", topic);
+            brokerAway = !there;
+        }
+        return there;
     }
 
     /** Routes waiting records while the window has room, failed ones again when their time has come. */
