@@ -20,9 +20,10 @@ import org.thingservice.gateway.http.HttpAvailability;
 import org.thingservice.gateway.http.HttpRequestReader;
 import org.thingservice.gateway.http.NonBlockingHttpEngine;
 import org.thingservice.gateway.kafka.KafkaInstanceId;
-import org.thingservice.gateway.kafka.KafkaOffsets;
 import org.thingservice.gateway.kafka.KafkaRequestReader;
+import org.thingservice.gateway.kafka.KafkaRequestsComponent;
 import org.thingservice.gateway.kafka.KafkaResultsAudit;
+import org.thingservice.gateway.mqtt.RequestPublisher;
 
 /**
  * Where calls come from: the HTTP API, the Kafka requests topic (when camel.component.kafka.brokers is set) and the
@@ -67,9 +68,17 @@ public class SourcesConfiguration implements CamelConfiguration {
         return new KafkaRequestReader();
     }
 
-    @BindToRegistry("kafkaOffsets")
-    public KafkaOffsets kafkaOffsets() {
-        return new KafkaOffsets();
+    /**
+     * With Kafka on: the Kafka source's endpoint (kafka-requests:topic), the gateway's own sliding-window consumer,
+     * with the component's client settings.
+     */
+    @BindToRegistry("kafka-requests")
+    public KafkaRequestsComponent kafkaRequests(CamelContext context, RequestPublisher requestPublisher) {
+        if (!kafkaEnabled(kafkaBrokers(context))) {
+            return null; // a null bean binds nothing
+        }
+        return new KafkaRequestsComponent(() -> kafkaClientProperties(context.getComponent("kafka", KafkaComponent.class).getConfiguration()),
+                requestPublisher::isConnected);
     }
 
     /** With Kafka on: what the results topic already holds, read with the component's client settings. */
@@ -87,9 +96,9 @@ public class SourcesConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.files.allow-repeat") boolean allowRepeat,
             @PropertyInject("gateway.files.max-in-flight") int maxInFlight,
             @PropertyInject("gateway.files.progress-interval") long progressInterval,
-            @PropertyInject("gateway.files.error") String errorFolder) {
+            @PropertyInject("gateway.files.error") String errorFolder, RequestPublisher requestPublisher) {
         return new BatchFiles(ResponseFormat.parse(Settings.optional(format)), allowRepeat, maxInFlight, progressInterval,
-                Path.of(absoluteFolder(errorFolder)));
+                Path.of(absoluteFolder(errorFolder)), requestPublisher::isConnected);
     }
 
     /** Publishes the derived settings the routes read. */

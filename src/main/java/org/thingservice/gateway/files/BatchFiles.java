@@ -20,7 +20,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.ApiException;
@@ -42,6 +49,8 @@ public final class BatchFiles {
     private static final Logger LOG = LoggerFactory.getLogger(BatchFiles.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final XmlMapper XML = new XmlMapper();
+    /** how often a file waiting for the MQTT broker looks again */
+    private static final long BROKER_CHECK_MILLIS = 100;
     private static final List<String> CSV_COLUMNS = List.of("IotId", "ProductKey", "DeviceName", "Identifier", "Args", "RequestId", "Timeout");
 
     private final ResponseFormat format;
@@ -49,8 +58,14 @@ public final class BatchFiles {
     private final int inFlight;
     private final long progressNanos;
     private final Path errorFolder;
+    private final BooleanSupplier brokerConnected;
+    private AsyncProducer fileLine;
+    private ExecutorService workers;
 
-    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis, Path errorFolder) {
+    /** brokerConnected: whether requests can reach the MQTT broker now (lines wait while they cannot) */
+    public BatchFiles(ResponseFormat format, boolean allowRepeat, int inFlight, long progressMillis, Path errorFolder,
+            BooleanSupplier brokerConnected) {
+        this.brokerConnected = brokerConnected;
         this.format = format;
         this.allowRepeat = allowRepeat;
         this.inFlight = inFlight;
@@ -58,8 +73,8 @@ public final class BatchFiles {
         this.errorFolder = errorFolder;
     }
 
-    /** Reads the dropped file; answers its lines in groups of at most gateway.files.max-in-flight. */
-    public List<List<Batch.Line>> open(Exchange exchange) {
+    /** Reads the dropped file into its request lines (the exchange's Batch). */
+    public void open(Exchange exchange) {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         byte[] bytes = exchange.getMessage().getBody(byte[].class);
         String text = utf8(bytes);
@@ -68,22 +83,63 @@ public final class BatchFiles {
         if (allowRepeat) {
             id += "@" + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
         }
-        Batch batch = new Batch(name, id, lines);
-        exchange.setProperty(Exchanges.BATCH, batch);
+        exchange.setProperty(Exchanges.BATCH, new Batch(name, id, lines));
         LOG.info("File {}: {} request lines", name, lines.size());
-        List<List<Batch.Line>> groups = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i += inFlight) {
-            groups.add(lines.subList(i, Math.min(lines.size(), i + inFlight)));
-        }
-        return groups;
     }
 
     /**
-     * False once the gateway is stopping: the group in flight is answered, and no other group starts, so a graceful
-     * stop is not cut off by its timeout in the middle of a long file.
+     * Sends the file's lines, in input order, to direct:file-line, each as soon as one of the gateway.files.max-in-flight
+     * places is free: a slow line holds its own place and no other. Returns when every line sent is answered. Once
+     * the gateway is stopping no other line starts (the lines in flight are answered), and write leaves the
+     * unfinished file for the next start. The lines start on Camel's worker threads, so that their claims share
+     * transactions (ProcessedRequests); none waits there for its device.
      */
-    public boolean groupMayStart(Exchange exchange) {
-        return !exchange.getContext().isStopping();
+    public void send(Exchange exchange) throws Exception {
+        Batch batch = exchange.getProperty(Exchanges.BATCH, Batch.class);
+        CamelContext context = exchange.getContext();
+        AsyncProducer fileLine = fileLine(context);
+        Semaphore places = new Semaphore(inFlight);
+        for (Batch.Line line : batch.lines()) {
+            places.acquire();
+            awaitBroker(batch, exchange);
+            if (stopping(exchange)) {
+                places.release();
+                break;
+            }
+            Exchange lineExchange = new DefaultExchange(context);
+            lineExchange.setProperty(Exchanges.BATCH, batch);
+            lineExchange.getMessage().setBody(line);
+            workers.execute(() -> fileLine.process(lineExchange, doneSync -> places.release()));
+        }
+        places.acquire(inFlight); // every line sent is answered
+    }
+
+    /**
+     * While the MQTT broker is away every line would fail at once (PublishMessageFailed, a request that never reached
+     * its device): the next line waits for it instead, and a broker outage costs time, not answers.
+     */
+    private void awaitBroker(Batch batch, Exchange exchange) throws InterruptedException {
+        if (brokerConnected.getAsBoolean()) {
+            return;
+        }
+        LOG.info("File {}: the MQTT broker is away, the next lines wait for it", batch.fileName());
+        while (!brokerConnected.getAsBoolean() && !stopping(exchange)) {
+            Thread.sleep(BROKER_CHECK_MILLIS);
+        }
+    }
+
+    private synchronized AsyncProducer fileLine(CamelContext context) throws Exception {
+        if (fileLine == null) {
+            workers = context.getExecutorServiceManager().newDefaultThreadPool(this, "FileLines");
+            fileLine = context.getEndpoint("direct:file-line").createAsyncProducer();
+            ServiceHelper.startService(fileLine);
+        }
+        return fileLine;
+    }
+
+    /** True once the gateway is stopping: no other line starts, so a graceful stop is not cut off in the middle of a long file. */
+    private static boolean stopping(Exchange exchange) {
+        return exchange.getContext().isStopping();
     }
 
     /** One line of the file as a call of the shared pipeline; a line that could not be parsed is an error answer. */
@@ -123,7 +179,7 @@ public final class BatchFiles {
     /** The result file: one result per input line, in input order, each with its line number and RequestId. */
     public String write(Exchange exchange) throws JsonProcessingException {
         Batch batch = exchange.getProperty(Exchanges.BATCH, Batch.class);
-        if (batch.answered() < batch.lines().size() && !groupMayStart(exchange)) {
+        if (batch.answered() < batch.lines().size() && stopping(exchange)) {
             throw new FileResumesAtNextStartException("File " + batch.fileName() + ": the gateway is stopping with " + batch.answered()
                     + " of " + batch.lines().size() + " lines answered; the file stays in the inbox and the next start answers the "
                     + "rest (the answered lines keep their answers and are not sent again)");

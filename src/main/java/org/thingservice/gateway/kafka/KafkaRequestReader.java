@@ -8,7 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.api.ResponseFormat;
@@ -25,14 +25,14 @@ public final class KafkaRequestReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The exchange's body is the record's own exchange (one element of a polled batch). */
+    /** The exchange's body is the request record, as KafkaRequestsConsumer polled it. */
     public Invocation read(Exchange exchange) {
-        Exchange record = exchange.getMessage().getBody(Exchange.class);
-        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-        Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-        Long offset = record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
-        Object key = record.getMessage().getHeader(KafkaConstants.KEY);
-        byte[] value = record.getMessage().getBody(byte[].class);
+        ConsumerRecord<?, ?> record = exchange.getMessage().getBody(ConsumerRecord.class);
+        String topic = record.topic();
+        int partition = record.partition();
+        long offset = record.offset();
+        Object key = record.key();
+        byte[] value = (byte[]) record.value();
         String source = topic + "/" + partition + "/" + offset;
         exchange.setProperty(Exchanges.REQUEST_SOURCE, source);
         exchange.setProperty(Exchanges.RECORD_VALUE, value);

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public final class GatewayMetrics {
         ignored.forEach((kind, count) -> FunctionCounter.builder("gateway.replies.ignored", correlator, count).tag("kind", kind)
                 .description("device replies no call was waiting for").register(registry));
         this.fileLines = Counter.builder("gateway.file.lines").description("batch-file lines answered").register(registry);
-        this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records processed and committed")
+        this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records answered (their results written)")
                 .register(registry);
     }
 
@@ -66,8 +65,8 @@ public final class GatewayMetrics {
         fileLines.increment();
     }
 
-    /** A polled batch of Kafka records has its results written and its offsets committed. */
-    public void kafkaRecords(List<?> records) {
-        kafkaRecords.increment(records.size());
+    /** A Kafka request record has its result written (its offset is committed with its partition's finished prefix). */
+    public void kafkaRecord() {
+        kafkaRecords.increment();
     }
 }

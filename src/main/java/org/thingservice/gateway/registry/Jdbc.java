@@ -44,6 +44,24 @@ public final class Jdbc {
         }
     }
 
+    /** The work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(new On(c));
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
     /** The first row, if any. */
     public <T> Optional<T> queryOne(String sql, Row<T> row, Object... params) throws SQLException {
         return withConnection(on -> on.queryOne(sql, row, params));
@@ -91,6 +109,19 @@ public final class Jdbc {
         public int update(String sql, Object... params) throws SQLException {
             try (PreparedStatement ps = prepare(sql, params)) {
                 return ps.executeUpdate();
+            }
+        }
+
+        /** One statement run for each row of parameters, sent together: how many rows each changed. */
+        public int[] batch(String sql, List<Object[]> rows) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (Object[] params : rows) {
+                    for (int i = 0; i < params.length; i++) {
+                        ps.setObject(i + 1, params[i]);
+                    }
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
             }
         }
 

@@ -24,7 +24,7 @@ class BatchFilesWriteTest {
                 new Batch.Line(1, 3, JSON.createObjectNode(), null)));
         batch.record(1, JSON.readTree("{\"RequestId\":\"r2\",\"Code\":\"MissingParameter\",\"Message\":\"no <Args>\"}"), "MissingParameter", false);
         batch.record(0, JSON.readTree("{\"RequestId\":\"r1\",\"Success\":true,\"Data\":{\"Result\":\"{}\",\"MessageId\":\"7\"}}"), "Success", false);
-        BatchFiles files = new BatchFiles(ResponseFormat.XML, false, 10, 1000, Path.of("error"));
+        BatchFiles files = new BatchFiles(ResponseFormat.XML, false, 10, 1000, Path.of("error"), () -> true);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchanges.BATCH, batch);
 

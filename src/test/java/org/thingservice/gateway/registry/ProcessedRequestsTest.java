@@ -3,6 +3,13 @@ package org.thingservice.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -66,6 +73,27 @@ class ProcessedRequestsTest {
         requests.done(other);
 
         assertThat(claim("RequestId:r1", "orders/0/1").getProperty(Exchanges.REQUEST_RESULT)).isEqualTo("{\"Success\":true}");
+    }
+
+    @Test
+    void claimsThatShareATransactionEachGetTheirOwnOutcome() throws Exception {
+        // 8 threads claim 200 keys, each key twice from the same source: the claims are written together, and for
+        // each key exactly one goes to its device; the other, written in the same transaction or a later one, does not
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Claim>> claims = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String key = "RequestId:c" + (i % 200);
+                claims.add(threads.submit(() -> claim(key, "orders/" + key).getProperty(Exchanges.CLAIM, Claim.class)));
+            }
+            Map<Claim, Integer> outcomes = new EnumMap<>(Claim.class);
+            for (Future<Claim> claim : claims) {
+                outcomes.merge(claim.get(), 1, Integer::sum);
+            }
+            assertThat(outcomes).containsEntry(Claim.NEW, 200).containsEntry(Claim.OUTCOME_UNKNOWN, 200);
+        } finally {
+            threads.shutdown();
+        }
     }
 
     private Exchange claim(String key, String source) throws Exception {
