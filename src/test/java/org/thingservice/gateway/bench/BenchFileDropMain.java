@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * bench/run's file drop, a process of its own: writes a .jsonl file of n requests (every silentEvery-th for the
@@ -35,10 +37,8 @@ public final class BenchFileDropMain {
         Path result = outbox.resolve(name + ".results.jsonl");
         long start = System.nanoTime();
         Files.move(staging, inbox.resolve(name + ".jsonl"), StandardCopyOption.ATOMIC_MOVE);
-        long deadline = start + (long) (plan.maxSeconds() * 1e9);
-        while (!Files.exists(result) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        // polled every 5 ms: the poll is the resolution of the time measured
+        Waits.until(Duration.ofMillis((long) (plan.maxSeconds() * 1000)), Duration.ofMillis(5), () -> Files.exists(result));
         long end = System.nanoTime();
         boolean complete = Files.exists(result);
         int ok = 0;

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The embedded broker with device authentication on, as it runs by default, and devices made the Link Kit way (plain
@@ -81,10 +82,7 @@ class DeviceAccessTest extends GatewayTestSupport {
         assertThat(detail.path("Data").path("DeviceSecret").asText()).isEqualTo(secret);
         try (LinkKitDevice connected = device("guarded", secret, "hmacsha1", "")) {
             get(params("Action", "DisableThing", "ProductKey", PK, "DeviceName", "guarded"));
-            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (connected.isConnected() && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
+            Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> !connected.isConnected());
             assertThat(connected.isConnected()).as("disabling closes its connection").isFalse();
         }
         assertThat(refusal(() -> device("guarded", secret, "hmacsha1", ""))).as("disabled").isEqualTo(135);
@@ -169,10 +167,8 @@ class DeviceAccessTest extends GatewayTestSupport {
             JsonNode async = json(get(invoke("ProductKey", PK, "DeviceName", "auto-subscribed", "Identifier", "SetColor",
                     "Args", "{\"color\":1,\"label\":\"ss\"}")));
             assertThat(async.path("Success").asBoolean()).as(async.toString()).isTrue();
-            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (device.received().stream().noneMatch(t -> t.endsWith("/thing/service/SetColor")) && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
+            Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20),
+                    () -> device.received().stream().anyMatch(t -> t.endsWith("/thing/service/SetColor")));
             assertThat(device.received()).anyMatch(t -> t.endsWith("/thing/service/SetColor"))
                     .noneMatch(t -> t.endsWith("_reply")); // No Local: not its own replies back
         }
@@ -225,10 +221,7 @@ class DeviceAccessTest extends GatewayTestSupport {
     }
 
     private void awaitStatus(String deviceName, String expected) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!expected.equals(status(deviceName)) && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> expected.equals(status(deviceName)));
         assertThat(status(deviceName)).isEqualTo(expected);
     }
 }

@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The packaged jar as operators run it, on its defaults (embedded broker with device authentication, the sample
@@ -39,12 +41,12 @@ class NodeDeviceSdkIT {
                 NodeSdkDevice device = new NodeSdkDevice("mqtt://127.0.0.1:" + mqttPort, "a1LampDemo1", "lamp-2",
                         "DemoSecretLamp2NotForProduction2")) {
             assertThat(device.await("connected", Duration.ofSeconds(30))).as("the SDK's output: " + device.lines()).isNotNull();
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            String status = "";
-            while (!"ONLINE".equals(status) && System.nanoTime() < end) {
-                status = call(gateway, "Action=GetDeviceStatus&ProductKey=a1LampDemo1&DeviceName=lamp-2").path("Data").path("Status").asText();
-                Thread.sleep(50);
-            }
+            AtomicReference<String> last = new AtomicReference<>("");
+            Waits.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+                last.set(call(gateway, "Action=GetDeviceStatus&ProductKey=a1LampDemo1&DeviceName=lamp-2").path("Data").path("Status").asText());
+                return "ONLINE".equals(last.get());
+            });
+            String status = last.get();
             assertThat(status).isEqualTo("ONLINE");
             Thread.sleep(500); // the SDK subscribes its RRPC topic right after connecting
 

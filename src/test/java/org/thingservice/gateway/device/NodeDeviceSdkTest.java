@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.MqttSpy;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The official Alibaba device SDK for Node.js (alibabacloud-iot-device-sdk from npm, unmodified) connects with its
@@ -87,12 +89,12 @@ class NodeDeviceSdkTest extends GatewayTestSupport {
     }
 
     private void awaitOnline(String deviceName) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String status = "";
-        while (!"ONLINE".equals(status) && System.nanoTime() < end) {
-            status = json(get(params("Action", "GetDeviceStatus", "ProductKey", PK, "DeviceName", deviceName))).path("Data").path("Status").asText();
-            Thread.sleep(50);
-        }
+        AtomicReference<String> last = new AtomicReference<>("");
+        Waits.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+            last.set(json(get(params("Action", "GetDeviceStatus", "ProductKey", PK, "DeviceName", deviceName))).path("Data").path("Status").asText());
+            return "ONLINE".equals(last.get());
+        });
+        String status = last.get();
         assertThat(status).isEqualTo("ONLINE");
     }
 }

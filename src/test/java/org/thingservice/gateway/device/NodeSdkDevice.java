@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * A device on the official Alibaba Node.js device SDK: a node process running src/test/resources/node/sdk-device.js
@@ -48,16 +49,8 @@ public final class NodeSdkDevice implements AutoCloseable {
 
     /** The first output line that starts with prefix, waiting for it up to timeout; null if none came. */
     public String await(String prefix, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (String line : lines) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-            Thread.sleep(20);
-        }
-        return null;
+        Waits.until(timeout, Duration.ofMillis(20), () -> lines.stream().anyMatch(line -> line.startsWith(prefix)));
+        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElse(null);
     }
 
     @Override
