@@ -6,12 +6,15 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.auth.AuthenticationPolicy;
 import org.thingservice.gateway.device.BrokerAccess.GatewayLogin;
 import org.thingservice.gateway.device.BrokerAccess;
+import org.thingservice.gateway.device.BrokerAuthentication;
+import org.thingservice.gateway.http.BrokerAuthHandler;
 import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.device.DeviceSecrets;
 import org.thingservice.gateway.mqtt.BrokerSockets;
@@ -40,6 +43,8 @@ public class MqttConfiguration implements CamelConfiguration {
     private String password;
     @PropertyInject("gateway.simulator.enabled")
     private String simulatorEnabled;
+    @PropertyInject("gateway.mqtt.broker-auth.secret")
+    private String brokerAuthSecret;
 
     /** The broker the gateway talks to, and the login its clients connect with (null: none). */
     public record MqttBroker(String url, boolean embedded, GatewayLogin login) {
@@ -69,8 +74,13 @@ public class MqttConfiguration implements CamelConfiguration {
                 deviceAuth && !simulatorEnabled(Settings.optional(simulatorEnabled), external == null));
         context.getRegistry().bind("devicePresence", presence);
         if (external != null) {
+            GatewayLogin login = user != null ? new GatewayLogin(user, Settings.optional(password)) : null;
+            serveBrokerAuthentication(context, login, presence);
             StartRetry.awaitBroker(external, Settings.startTimeout(startTimeout));
-            return new MqttBroker(external, false, user != null ? new GatewayLogin(user, Settings.optional(password)) : null);
+            return new MqttBroker(external, false, login);
+        }
+        if (Settings.optional(brokerAuthSecret) != null) {
+            LOG.warn("gateway.mqtt.broker-auth.secret is ignored with the embedded broker, which checks devices itself: no /broker/auth");
         }
         String secret = Settings.optional(password);
         GatewayLogin login = new GatewayLogin(user != null ? user : DEFAULT_GATEWAY_USER, secret != null ? secret : DeviceSecrets.generate());
@@ -85,6 +95,29 @@ public class MqttConfiguration implements CamelConfiguration {
         broker.start();
         context.addService(broker); // stopped after everything added later
         return new MqttBroker(broker.url(), true, login);
+    }
+
+    /**
+     * POST /broker/auth for an external broker, with gateway.mqtt.broker-auth.secret (else not served): devices
+     * checked as the embedded broker checks them (device authentication always on), the gateway's own clients by its
+     * login, which must then be set (the broker lets nobody else in).
+     */
+    private void serveBrokerAuthentication(CamelContext context, GatewayLogin login, DevicePresence presence) {
+        String secret = Settings.optional(brokerAuthSecret);
+        if (secret == null) {
+            return;
+        }
+        if (login == null || login.password() == null) {
+            throw new IllegalStateException("gateway.mqtt.broker-auth.secret is set: the broker then lets in only devices and the gateway's "
+                    + "own login, so set gateway.mqtt.username and gateway.mqtt.password (and give the same to nothing else)");
+        }
+        MainHttpServer httpServer = context.hasService(MainHttpServer.class);
+        if (httpServer == null) {
+            throw new IllegalStateException("gateway.mqtt.broker-auth.secret is set: /broker/auth needs the HTTP server (camel.server.enabled)");
+        }
+        new BrokerAuthHandler(new BrokerAuthentication(secret, new BrokerAccess(login, presence::registry, true)))
+                .register(httpServer.getConfiguration());
+        LOG.info("POST {} answers the external broker's connects (devices by their Alibaba login, to their own topics)", BrokerAuthHandler.PATH);
     }
 
     /**

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorResponse;
 import org.thingservice.gateway.api.ResponseFormat;
@@ -68,16 +66,7 @@ public final class HttpAvailability implements Handler<RoutingContext> {
      * route serves.
      */
     public void guard(VertxPlatformHttpServerConfiguration configuration) {
-        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry() {
-            @Override
-            public Handler<RoutingContext> createAuthenticationHandler(Vertx vertx) {
-                return HttpAvailability.this;
-            }
-        };
-        entry.setPath(PATH);
-        AuthenticationConfig handlers = configuration.getAuthenticationConfig();
-        handlers.getEntries().add(entry);
-        handlers.setEnabled(true);
+        ServerHandlers.add(configuration, PATH, this);
     }
 
     /** The answer, as the routes would marshal it (routes/invoke.camel.yaml, marshal-response). */
