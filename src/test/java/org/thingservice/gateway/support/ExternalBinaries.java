@@ -1,11 +1,16 @@
 package org.thingservice.gateway.support;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -83,6 +88,62 @@ public final class ExternalBinaries {
         @Override
         public void beforeEach(ExtensionContext context) {
             nodeDeviceSdk();
+        }
+    }
+
+    /** The headers the mosquitto plugin of broker/mosquitto is built against, each with its Debian package. */
+    private static final Map<String, String> PLUGIN_HEADERS = Map.of("mosquitto_broker.h", "mosquitto-dev", "mosquitto.h", "libmosquitto-dev",
+            "curl/curl.h", "libcurl4-openssl-dev", "cjson/cJSON.h", "libcjson-dev");
+
+    /**
+     * The gateway's mosquitto plugin (broker/mosquitto/tsg_auth.c), built by its Makefile into target/mosquitto-plugin
+     * with make and gcc; aborts (or fails) the calling test when a tool or header is missing, fails it when the
+     * build fails.
+     */
+    public static synchronized Path mosquittoAuthPlugin() {
+        require("make", "make", List.of(Path.of("/usr/bin/make")), required());
+        require("gcc", "gcc", List.of(Path.of("/usr/bin/gcc")), required());
+        PLUGIN_HEADERS.forEach((header, aptPackage) -> {
+            if (!hasHeader(header)) {
+                missing("The header " + header + " is not installed. Install it with: apt-get install -y " + aptPackage, required());
+            }
+        });
+        Path out = Path.of("target", "mosquitto-plugin").toAbsolutePath();
+        try {
+            Process make = new ProcessBuilder("make", "-C", Path.of("broker", "mosquitto").toAbsolutePath().toString(), "OUT=" + out)
+                    .redirectErrorStream(true).start();
+            String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!make.waitFor(120, TimeUnit.SECONDS) || make.exitValue() != 0) {
+                Assertions.fail("Building the mosquitto plugin failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out.resolve("tsg_auth.so");
+    }
+
+    /** Whether /usr/include has the header, or a folder of it for one architecture (Debian keeps curl's there). */
+    private static boolean hasHeader(String header) {
+        Path include = Path.of("/usr/include");
+        if (Files.isRegularFile(include.resolve(header))) {
+            return true;
+        }
+        try (var folders = Files.list(include)) {
+            return folders.anyMatch(folder -> Files.isRegularFile(folder.resolve(header)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Like RequireMosquitto, for a broker with the gateway's plugin, which the test builds first. */
+    public static final class RequireMosquittoAuthPlugin implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            mosquitto();
+            mosquittoAuthPlugin();
         }
     }
 

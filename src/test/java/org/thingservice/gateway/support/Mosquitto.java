@@ -31,7 +31,7 @@ public final class Mosquitto extends ThrowawayServer {
 
     private final boolean tls;
 
-    private Mosquitto(Path binary, String user, String password) throws IOException {
+    private Mosquitto(Path binary, String user, String password, String plugin) throws IOException {
         super("mosquitto");
         this.binary = binary;
         this.port = FreePorts.next();
@@ -39,7 +39,9 @@ public final class Mosquitto extends ThrowawayServer {
         this.tls = user != null;
         // started as root, mosquitto would become the user "mosquitto", who cannot read the files in our temp folder
         String security = "user " + System.getProperty("user.name") + "\nallow_anonymous true\n";
-        if (tls) {
+        if (plugin != null) {
+            security = "user " + System.getProperty("user.name") + "\nallow_anonymous false\n" + plugin;
+        } else if (tls) {
             writeCertificates();
             run(ExternalBinaries.mosquittoPasswd().toString(), "-b", "-c", home.resolve("passwd").toString(), user, password);
             security = """
@@ -73,11 +75,30 @@ public final class Mosquitto extends ThrowawayServer {
         return launch(user, password);
     }
 
+    /**
+     * Starts a mosquitto that lets clients in, and to topics, as the gateway's plugin (broker/mosquitto, built here)
+     * learns from the gateway's /broker/auth at this URL with this secret, configured as in
+     * broker/mosquitto/mosquitto.conf.
+     */
+    public static Mosquitto launchWithAuthPlugin(String endpointUrl, String secret) {
+        Path plugin = ExternalBinaries.mosquittoAuthPlugin();
+        return launch(null, null, """
+                plugin %s
+                plugin_opt_url %s
+                plugin_opt_secret %s
+                plugin_opt_timeout_ms 5000
+                """.formatted(plugin, endpointUrl, secret));
+    }
+
     private static Mosquitto launch(String user, String password) {
+        return launch(user, password, null);
+    }
+
+    private static Mosquitto launch(String user, String password, String plugin) {
         Path binary = ExternalBinaries.mosquitto();
         Mosquitto mosquitto;
         try {
-            mosquitto = new Mosquitto(binary, user, password);
+            mosquitto = new Mosquitto(binary, user, password, plugin);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -60,9 +60,17 @@ public final class PackagedGateway implements AutoCloseable {
         return awaitServing(launch(workDir, logName, List.of(), environment, httpPort));
     }
 
+    /** As {@link #start}, its HTTP API on this port (one a broker was told to ask, before the gateway started). */
+    public static PackagedGateway start(Path workDir, String logName, int httpPort, Map<String, String> settings) throws Exception {
+        return awaitServing(launch(workDir, logName, httpPort, settings));
+    }
+
     /** Starts java -jar as {@link #start} does, without waiting for anything (a crash test may kill it while it starts). */
     public static PackagedGateway launch(Path workDir, String logName, Map<String, String> settings) throws Exception {
-        int httpPort = FreePorts.next();
+        return launch(workDir, logName, FreePorts.next(), settings);
+    }
+
+    private static PackagedGateway launch(Path workDir, String logName, int httpPort, Map<String, String> settings) throws Exception {
         List<String> options = new ArrayList<>(List.of("-Dcamel.server.port=" + httpPort));
         settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return launch(workDir, logName, options, Map.of(), httpPort);
