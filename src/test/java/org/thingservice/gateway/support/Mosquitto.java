@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -40,7 +41,7 @@ public final class Mosquitto extends ThrowawayServer {
         // started as root, mosquitto would become the user "mosquitto", who cannot read the files in our temp folder
         String security = "user " + System.getProperty("user.name") + "\nallow_anonymous true\n";
         if (plugin != null) {
-            security = "user " + System.getProperty("user.name") + "\nallow_anonymous false\n" + plugin;
+            security = "user " + System.getProperty("user.name") + "\n" + plugin;
         } else if (tls) {
             writeCertificates();
             run(ExternalBinaries.mosquittoPasswd().toString(), "-b", "-c", home.resolve("passwd").toString(), user, password);
@@ -75,19 +76,30 @@ public final class Mosquitto extends ThrowawayServer {
         return launch(user, password);
     }
 
+    /** The sample configuration shipped beside the plugin, which the tests run as it is (but for paths and ports). */
+    private static final Path PLUGIN_SAMPLE = Path.of("broker", "mosquitto", "mosquitto.conf");
+
     /**
      * Starts a mosquitto that lets clients in, and to topics, as the gateway's plugin (broker/mosquitto, built here)
-     * learns from the gateway's /broker/auth at this URL with this secret, configured as in
-     * broker/mosquitto/mosquitto.conf.
+     * learns from the gateway's /broker/auth at this URL with this secret: the settings of the shipped sample
+     * broker/mosquitto/mosquitto.conf, with this plugin, URL and secret, on this broker's loopback listener.
      */
     public static Mosquitto launchWithAuthPlugin(String endpointUrl, String secret) {
         Path plugin = ExternalBinaries.mosquittoAuthPlugin();
-        return launch(null, null, """
-                plugin %s
-                plugin_opt_url %s
-                plugin_opt_secret %s
-                plugin_opt_timeout_ms 5000
-                """.formatted(plugin, endpointUrl, secret));
+        Map<String, String> replaced = Map.of("plugin", plugin.toString(), "plugin_opt_url", endpointUrl, "plugin_opt_secret", secret);
+        StringBuilder settings = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(PLUGIN_SAMPLE, StandardCharsets.UTF_8)) {
+                String[] words = line.strip().split("\\s+", 2);
+                if (line.isBlank() || line.startsWith("#") || words[0].equals("per_listener_settings") || words[0].equals("listener")) {
+                    continue; // this broker's own listener (free loopback port) replaces the sample's
+                }
+                settings.append(replaced.containsKey(words[0]) ? words[0] + " " + replaced.get(words[0]) : line.strip()).append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(null, null, settings.toString());
     }
 
     private static Mosquitto launch(String user, String password) {
