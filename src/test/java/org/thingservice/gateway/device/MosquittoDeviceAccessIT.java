@@ -14,8 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,7 @@ import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.Mosquitto;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.Waits;
 
 /**
  * The promise of broker/mosquitto on a real mosquitto 2.0 with the plugin built from the repository, and the packaged
@@ -139,6 +144,30 @@ class MosquittoDeviceAccessIT {
             JsonNode result = answer.get();
             assertThat(result.path("Code").asText()).as(result.toString()).isEqualTo("iot.messagebroker.TIMEOUT");
             assertThat(impostor.received()).as("what reached the impostor").isEmpty();
+        }
+    }
+
+    @Test
+    void aDeviceThatTakesOverItsOwnConnectionKeepsItsTopics() throws Exception {
+        // the same client id twice, as an SDK that reconnects before the broker noticed its old connection was gone:
+        // the broker closes the old one, and its end must not take the new one's rules with it
+        DeviceLogin.Credentials login = DeviceLogin.credentials(PK, "lamp-1", SECRETS.get("lamp-1"), "hmacsha1", "");
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(login.userName());
+        options.setPassword(login.password().getBytes(StandardCharsets.UTF_8));
+        MqttClient first = new MqttClient(mosquitto.url(), login.clientId(), new MemoryPersistence());
+        MqttClient second = new MqttClient(mosquitto.url(), login.clientId(), new MemoryPersistence());
+        try {
+            first.connect(options);
+            second.connect(options);
+            Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !first.isConnected());
+            assertThat(first.isConnected()).as("the broker closed the older connection").isFalse();
+            IMqttToken subscribed = second.subscribe(new MqttSubscription[] {new MqttSubscription("/sys/" + PK + "/lamp-1/rrpc/request/+", 1)});
+            assertThat(subscribed.getReasonCodes()[0]).as("its own topic, after the takeover").isLessThan(128);
+        } finally {
+            second.disconnectForcibly();
+            first.close(true);
+            second.close(true);
         }
     }
 
