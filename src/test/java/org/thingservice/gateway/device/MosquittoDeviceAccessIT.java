@@ -148,6 +148,31 @@ class MosquittoDeviceAccessIT {
     }
 
     @Test
+    void theEndpointAnswersOnlyTheBrokerInEmqxsShape() throws Exception {
+        DeviceLogin.Credentials login = DeviceLogin.credentials(PK, "lamp-1", SECRETS.get("lamp-1"), "hmacsha256", "");
+        String body = JSON.createObjectNode().put("clientid", login.clientId()).put("username", login.userName())
+                .put("password", login.password()).toString();
+        assertThat(brokerAuth(null, body).statusCode()).as("no secret").isEqualTo(401);
+        assertThat(brokerAuth("Bearer not-the-secret", body).statusCode()).as("wrong secret").isEqualTo(401);
+        HttpResponse<String> answer = brokerAuth("Bearer " + SECRET, body);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.headers().map().keySet()).as("nothing of the request echoed").doesNotContain("authorization", "Authorization");
+        JsonNode json = JSON.readTree(answer.body());
+        assertThat(json.path("result").asText()).isEqualTo("allow");
+        assertThat(json.path("acl").get(0).path("topic").asText()).isEqualTo("/sys/" + PK + "/lamp-1/#");
+    }
+
+    private HttpResponse<String> brokerAuth(String authorization, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/broker/auth"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return gateway.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aDeviceThatTakesOverItsOwnConnectionKeepsItsTopics() throws Exception {
         // the same client id twice, as an SDK that reconnects before the broker noticed its old connection was gone:
         // the broker closes the old one, and its end must not take the new one's rules with it
