@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +26,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.thingservice.gateway.support.ExternalBinaries;
+import org.thingservice.gateway.support.GatewayTestSupport;
 import org.thingservice.gateway.support.PackagedGateway;
 
 /**
@@ -98,9 +100,17 @@ class ConsoleBrowserIT {
         }
     }
 
+    /**
+     * The history panel reads QueryDeviceServiceData in Alibaba's shape, which this test answers in the browser (the
+     * action belongs to the history store: the page must show what it answers, whatever the gateway has).
+     */
     @Test
-    void anAsyncServiceIsAcceptedWithItsMessageId() throws Exception {
+    void anAsyncServiceIsAcceptedAndTheHistoryShowsLateReplies() throws Exception {
         try (PackagedGateway gateway = start("async.log", Map.of())) {
+            answerHistoryInTheBrowser("""
+                    {"RequestId":"history-stub","Success":true,"Data":{"NextValid":true,"NextTime":1764400000000,"List":{"ServiceInfo":[
+                      {"Time":"1764500000000","Identifier":"SetColor","Name":"Set the colour","InputData":"{\\"color\\":2}","OutputData":"{\\"code\\":200}","Late":true},
+                      {"Time":"1764490000000","Identifier":"SetColor","Name":"Set the colour","InputData":"{\\"color\\":1}","OutputData":"{\\"code\\":200}","Late":false}]}}}""");
             browser.get(console(gateway));
             awaitOption("product", "a1LampDemo1");
             awaitOption("service", "SetColor");
@@ -113,6 +123,12 @@ class ConsoleBrowserIT {
             awaitAnswer();
             assertThat(browser.findElement(By.id("answer")).getAttribute("data-state")).as(text("answer")).isEqualTo("success");
             assertThat(text("answer-summary")).matches("Accepted: MessageId \\d+;.*");
+            await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history tbody tr"), 2));
+            List<WebElement> rows = browser.findElements(By.cssSelector("#history tbody tr"));
+            assertThat(rows.get(0).getAttribute("class")).isEqualTo("late");
+            assertThat(rows.get(0).getText()).contains("2025-11-30 10:53:20.000 UTC", "SetColor", "{\"color\":2}", "late reply");
+            assertThat(rows.get(1).getText()).doesNotContain("late reply");
+            assertThat(browser.findElement(By.id("history-more")).isDisplayed()).as("NextValid: older calls").isTrue();
         }
     }
 
@@ -151,6 +167,14 @@ class ConsoleBrowserIT {
             assertThat(page.statusCode()).isEqualTo(404);
             assertThat(page.body()).doesNotContain("Thing Service Gateway");
         }
+    }
+
+    /** The page's QueryDeviceServiceData calls answered in the browser with this answer, before the page loads. */
+    private void answerHistoryInTheBrowser(String answer) throws Exception {
+        String script = "const realFetch = window.fetch; window.fetch = (url, options) => "
+                + "options && String(options.body).includes('Action=QueryDeviceServiceData') "
+                + "? Promise.resolve(new Response(" + GatewayTestSupport.JSON.writeValueAsString(answer) + ", {status: 200})) : realFetch(url, options);";
+        ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
     }
 
     private PackagedGateway start(String log, Map<String, String> settings) throws Exception {
