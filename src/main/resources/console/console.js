@@ -14,6 +14,7 @@
   let keys = JSON.parse(sessionStorage.getItem(KEYS_ITEM) || "null");
   let services = [];
   let devicePage = 1;
+  let historyCall = 0;
 
   // one API call: {ok, data (the parsed answer), error ("Code: message")}; never throws
   async function api(action, params) {
@@ -50,6 +51,7 @@
     if (!answer.ok) return status("Products: " + answer.error);
     const products = answer.data.Data.List.ProductInfo;
     $("product").replaceChildren(...products.map((p) => option(p.ProductKey, p.ProductKey + " (" + p.DeviceCount + " devices)")));
+    if (!products.length) return status("No products yet: import a thing model first (ImportThingModelTsl, docs/api.md).");
     devicePage = 1;
     await Promise.all([loadDevices(), loadModel()]);
   }
@@ -63,7 +65,8 @@
     $("devices-page").textContent = " page " + answer.data.Page + " of " + answer.data.PageCount + " ";
     $("devices-prev").disabled = devicePage <= 1;
     $("devices-next").disabled = devicePage >= answer.data.PageCount;
-    clearHistory();
+    showAnswer("none", "", "", "");
+    loadHistory(Date.now());
   }
 
   async function loadModel() {
@@ -85,7 +88,7 @@
     $("service-desc").textContent = chosen ? (chosen.desc || "") : "";
     ServiceForm.render($("args"), chosen ? chosen.inputData || [] : []);
     showAnswer("none", "", "", "");
-    clearHistory();
+    loadHistory(Date.now());
   }
 
   function showAnswer(state, summary, result, raw, code) {
@@ -141,25 +144,28 @@
   // the calls up to endTime (ms), newest first; more=true appends an older page
   async function loadHistory(endTime, more) {
     const chosen = service();
-    if (!chosen || !selected("device")) return;
     if (!more) clearHistory();
+    // only the latest call's answer is shown: the device, the service or a new call may have changed meanwhile
+    const call = ++historyCall;
+    if (!chosen || !selected("device")) return;
     const answer = await api("QueryDeviceServiceData", {
       ProductKey: selected("product"), DeviceName: selected("device"), Identifier: chosen.identifier,
       StartTime: endTime - HISTORY_SPAN_MS, EndTime: endTime, Asc: 0, PageSize: HISTORY_PAGE_SIZE,
     });
+    if (call !== historyCall) return;
     if (!answer.ok) {
       $("history-status").textContent = "Call history: " + answer.error;
       return;
     }
     const data = answer.data.Data || {};
     const rows = (data.List && data.List.ServiceInfo) || [];
-    rows.forEach((call) => {
-      const late = call.Late === true || call.Late === "true";
+    rows.forEach((record) => {
+      const late = record.Late === true || record.Late === "true";
       const row = element("tr", { className: late ? "late" : "" },
-        element("td", { textContent: new Date(Number(call.Time)).toISOString().replace("T", " ").replace("Z", " UTC") }),
-        element("td", { textContent: call.Identifier + (call.Name ? " – " + call.Name : "") }),
-        element("td", { className: "json", textContent: call.InputData || "" }),
-        element("td", { className: "json", textContent: call.OutputData || "" }),
+        element("td", { textContent: new Date(Number(record.Time)).toISOString().replace("T", " ").replace("Z", " UTC") }),
+        element("td", { textContent: record.Identifier + (record.Name ? " – " + record.Name : "") }),
+        element("td", { className: "json", textContent: record.InputData || "" }),
+        element("td", { className: "json", textContent: record.OutputData || "" }),
         element("td", { textContent: late ? "late reply" : "" }));
       $("history").tBodies[0].append(row);
     });
@@ -196,7 +202,10 @@
   });
   $("devices-prev").addEventListener("click", () => { devicePage--; loadDevices(); });
   $("devices-next").addEventListener("click", () => { devicePage++; loadDevices(); });
-  $("device").addEventListener("change", () => showAnswer("none", "", "", "") || clearHistory());
+  $("device").addEventListener("change", () => {
+    showAnswer("none", "", "", "");
+    loadHistory(Date.now());
+  });
   $("service").addEventListener("change", showService);
   $("args-form").addEventListener("submit", invoke);
   $("history-refresh").addEventListener("click", () => loadHistory(Date.now()));
