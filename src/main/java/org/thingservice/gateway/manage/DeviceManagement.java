@@ -37,8 +37,12 @@ public final class DeviceManagement {
 
     /** BatchGetDeviceState: at most this many devices a call, as on Alibaba */
     static final int MAX_BATCH_DEVICES = 50;
-    /** QueryProductList: at most this many products a page, as on Alibaba */
+    /** QueryProductList: at most this many products a page, as on Alibaba (and as many when PageSize is absent) */
     static final int MAX_PRODUCT_PAGE = 200;
+    /** QueryDevice: at most this many devices a page, as on Alibaba */
+    static final int MAX_DEVICE_PAGE = 50;
+    /** QueryDevice: devices a page when PageSize is absent, as on Alibaba */
+    private static final int DEFAULT_DEVICE_PAGE = 10;
     /** LastOnlineTime's format (Alibaba: 2020-01-17 16:19:11, UTC here) */
     private static final DateTimeFormatter ONLINE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -221,7 +225,7 @@ public final class DeviceManagement {
      */
     public ActionResponse queryProductList(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        Page page = Page.of(params, "CurrentPage", MAX_PRODUCT_PAGE, MAX_PRODUCT_PAGE);
+        Page page = Page.of(params, MAX_PRODUCT_PAGE, MAX_PRODUCT_PAGE);
         int total = registry.productCount();
         List<Map<String, Object>> products = new ArrayList<>();
         for (Map.Entry<String, Integer> product : registry.products(page.offset(), page.size())) {
@@ -233,11 +237,7 @@ public final class DeviceManagement {
             info.put("DataFormat", 1);
             products.add(info);
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("CurrentPage", page.number());
-        data.put("PageSize", page.size());
-        data.put("PageCount", page.count(total));
-        data.put("Total", total);
+        Map<String, Object> data = page.describe("CurrentPage", total);
         data.put("List", Map.of("ProductInfo", products));
         return answer("QueryProductList", requestId, data);
     }
@@ -250,7 +250,7 @@ public final class DeviceManagement {
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
         String productKey = required(params, "ProductKey");
         RequestValidator.checkProductKey(productKey);
-        Page page = Page.of(params, "CurrentPage", 10, MAX_BATCH_DEVICES);
+        Page page = Page.of(params, DEFAULT_DEVICE_PAGE, MAX_DEVICE_PAGE);
         List<Map<String, Object>> devices = new ArrayList<>();
         for (DeviceIdentity identity : registry.devices(productKey, page.offset(), page.size())) {
             Map<String, Object> info = describe(identity.device());
@@ -258,14 +258,9 @@ public final class DeviceManagement {
             info.put("DeviceStatus", status(identity));
             devices.add(info);
         }
-        int total = registry.deviceCount(productKey);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("Page", page.number());
-        fields.put("PageSize", page.size());
-        fields.put("PageCount", page.count(total));
-        fields.put("Total", total);
         LOG.info("QueryDevice RequestId={} outcome=Success", requestId);
-        return ActionResponse.successWith("QueryDevice", requestId, Map.of("DeviceInfo", devices), fields);
+        return ActionResponse.successWith("QueryDevice", requestId, Map.of("DeviceInfo", devices),
+                page.describe("Page", registry.deviceCount(productKey)));
     }
 
     /**
@@ -281,11 +276,11 @@ public final class DeviceManagement {
         return answer("GetThingModelTsl", requestId, data);
     }
 
-    /** A page asked for by its number (from 1) and PageSize (1…max, defaultSize when absent). */
+    /** A page asked for by its number (CurrentPage, from 1) and PageSize (1…max, defaultSize when absent). */
     record Page(int number, int size) {
 
-        static Page of(Map<String, String> params, String numberName, int defaultSize, int max) {
-            return new Page(positive(params, numberName, 1, Integer.MAX_VALUE), positive(params, "PageSize", defaultSize, max));
+        static Page of(Map<String, String> params, int defaultSize, int max) {
+            return new Page(positive(params, "CurrentPage", 1, Integer.MAX_VALUE), positive(params, "PageSize", defaultSize, max));
         }
 
         private static int positive(Map<String, String> params, String name, int absent, int max) {
@@ -308,8 +303,14 @@ public final class DeviceManagement {
             return (int) Math.min(Integer.MAX_VALUE, ((long) number - 1) * size);
         }
 
-        int count(int total) {
-            return (total + size - 1) / size;
+        /** The page's number (under numberName: Alibaba's actions name it differently), PageSize, PageCount, Total. */
+        Map<String, Object> describe(String numberName, int total) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put(numberName, number);
+            fields.put("PageSize", size);
+            fields.put("PageCount", (total + size - 1) / size);
+            fields.put("Total", total);
+            return fields;
         }
     }
 
