@@ -24,6 +24,7 @@ import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.model.Device;
 import org.thingservice.gateway.registry.DeviceIdentity;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.text.Texts;
 
 /**
  * The device-management actions, an Alibaba-compatible subset: each takes the parameters it needs, changes the
@@ -36,6 +37,12 @@ public final class DeviceManagement {
 
     /** BatchGetDeviceState: at most this many devices a call, as on Alibaba */
     static final int MAX_BATCH_DEVICES = 50;
+    /** QueryProductList: at most this many products a page, as on Alibaba (and as many when PageSize is absent) */
+    static final int MAX_PRODUCT_PAGE = 200;
+    /** QueryDevice: at most this many devices a page, as on Alibaba */
+    static final int MAX_DEVICE_PAGE = 50;
+    /** QueryDevice: devices a page when PageSize is absent, as on Alibaba */
+    private static final int DEFAULT_DEVICE_PAGE = 10;
     /** LastOnlineTime's format (Alibaba: 2020-01-17 16:19:11, UTC here) */
     private static final DateTimeFormatter ONLINE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -209,6 +216,102 @@ public final class DeviceManagement {
             throw invalid("TslStr is not a usable thing model: " + e.getMessage() + ".");
         }
         return answer("ImportThingModelTsl", requestId, null);
+    }
+
+    /**
+     * QueryProductList: CurrentPage (from 1), PageSize (at most 200); Data {CurrentPage, PageSize, PageCount, Total,
+     * List.ProductInfo[]} with each product's ProductKey, ProductName (its key: the gateway keeps no other name),
+     * DeviceCount, NodeType 0 (a device, no gateway) and DataFormat 1 (Alink JSON).
+     */
+    public ActionResponse queryProductList(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
+            @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
+        Page page = Page.of(params, MAX_PRODUCT_PAGE, MAX_PRODUCT_PAGE);
+        int total = registry.productCount();
+        List<Map<String, Object>> products = new ArrayList<>();
+        for (Map.Entry<String, Integer> product : registry.products(page.offset(), page.size())) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("ProductKey", product.getKey());
+            info.put("ProductName", product.getKey());
+            info.put("DeviceCount", product.getValue());
+            info.put("NodeType", 0);
+            info.put("DataFormat", 1);
+            products.add(info);
+        }
+        Map<String, Object> data = page.describe("CurrentPage", total);
+        data.put("List", Map.of("ProductInfo", products));
+        return answer("QueryProductList", requestId, data);
+    }
+
+    /**
+     * QueryDevice: ProductKey, CurrentPage (from 1), PageSize (at most 50); Data.DeviceInfo[] (IotId, ProductKey,
+     * DeviceName, DeviceSecret, DeviceStatus) in device-name order, and Page, PageSize, PageCount, Total beside Data.
+     */
+    public ActionResponse queryDevice(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
+            @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
+        String productKey = required(params, "ProductKey");
+        RequestValidator.checkProductKey(productKey);
+        Page page = Page.of(params, DEFAULT_DEVICE_PAGE, MAX_DEVICE_PAGE);
+        List<Map<String, Object>> devices = new ArrayList<>();
+        for (DeviceIdentity identity : registry.devices(productKey, page.offset(), page.size())) {
+            Map<String, Object> info = describe(identity.device());
+            info.put("DeviceSecret", identity.secret());
+            info.put("DeviceStatus", status(identity));
+            devices.add(info);
+        }
+        LOG.info("QueryDevice RequestId={} outcome=Success", requestId);
+        return ActionResponse.successWith("QueryDevice", requestId, Map.of("DeviceInfo", devices),
+                page.describe("Page", registry.deviceCount(productKey)));
+    }
+
+    /**
+     * GetThingModelTsl: ProductKey, optional FunctionBlockId (a custom module); Data.TslStr, the thing model as
+     * imported (the published one: the gateway has no drafts). Simple and ModelVersion are ignored.
+     */
+    public ActionResponse getThingModelTsl(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
+            @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
+        String productKey = required(params, "ProductKey");
+        RequestValidator.checkProductKey(productKey);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("TslStr", registry.thingModelTsl(productKey, params.get("FunctionBlockId")));
+        return answer("GetThingModelTsl", requestId, data);
+    }
+
+    /** A page asked for by its number (CurrentPage, from 1) and PageSize (1…max, defaultSize when absent). */
+    record Page(int number, int size) {
+
+        static Page of(Map<String, String> params, int defaultSize, int max) {
+            return new Page(positive(params, "CurrentPage", 1, Integer.MAX_VALUE), positive(params, "PageSize", defaultSize, max));
+        }
+
+        private static int positive(Map<String, String> params, String name, int absent, int max) {
+            String value = params.get(name);
+            if (value == null || value.isEmpty()) {
+                return absent;
+            }
+            try {
+                int number = Integer.parseInt(value.trim());
+                if (number >= 1 && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // answered below, as a number out of range
+            }
+            throw invalid(name + " must be a whole number from 1 to " + max + ", not " + Texts.shorten(value, 40) + ".");
+        }
+
+        int offset() {
+            return (int) Math.min(Integer.MAX_VALUE, ((long) number - 1) * size);
+        }
+
+        /** The page's number (under numberName: Alibaba's actions name it differently), PageSize, PageCount, Total. */
+        Map<String, Object> describe(String numberName, int total) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put(numberName, number);
+            fields.put("PageSize", size);
+            fields.put("PageCount", (total + size - 1) / size);
+            fields.put("Total", total);
+            return fields;
+        }
     }
 
     /** Any other Action, as Alibaba answers it. */

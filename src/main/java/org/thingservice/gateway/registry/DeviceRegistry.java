@@ -202,6 +202,40 @@ public final class DeviceRegistry {
         write(() -> store.enableDevice(device, enabled));
     }
 
+    /** A page of products (QueryProductList): product key and number of devices, in product-key order. */
+    public List<Map.Entry<String, Integer>> products(int offset, int limit) {
+        return store.products(offset, limit);
+    }
+
+    public int productCount() {
+        return store.productCount();
+    }
+
+    /** A page of the product's devices (QueryDevice), in device-name order; the product must exist. */
+    public List<DeviceIdentity> devices(String productKey, int offset, int limit) {
+        requireProduct(productKey);
+        return store.identities(productKey, offset, limit);
+    }
+
+    public int deviceCount(String productKey) {
+        return store.deviceCount(productKey);
+    }
+
+    /** The TSL text of the product's default thing model, or of one of its custom modules (functionBlockId not null). */
+    public String thingModelTsl(String productKey, String functionBlockId) {
+        requireProduct(productKey);
+        if (functionBlockId == null) {
+            return store.productTsl(productKey).orElseThrow(() -> ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT,
+                    "Product " + productKey + " does not exist."));
+        }
+        String module = store.moduleTsls(productKey).get(functionBlockId);
+        if (module == null) {
+            throw ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER, "Product " + productKey
+                    + " has no custom module " + functionBlockId + " (FunctionBlockId).");
+        }
+        return module;
+    }
+
     public void requireProduct(String productKey) {
         if (!store.productExists(productKey)) {
             throw ApiException.business(ErrorCodes.NOT_EXISTED_PRODUCT, "Product " + productKey

@@ -118,6 +118,27 @@ final class DeviceStore {
                 rs.getString(6), changed, rs.wasNull() ? null : onlineAt);
     }
 
+    /** One page of products in product-key order: each product key with its number of devices. */
+    List<Map.Entry<String, Integer>> products(int offset, int limit) {
+        return call(() -> jdbc.queryAll("SELECT p.product_key, (SELECT COUNT(*) FROM device d WHERE d.product_key = p.product_key) "
+                + "FROM product p ORDER BY p.product_key LIMIT ? OFFSET ?",
+                rs -> Map.entry(rs.getString(1), rs.getInt(2)), limit, offset));
+    }
+
+    int productCount() {
+        return call(() -> jdbc.queryOne("SELECT COUNT(*) FROM product", rs -> rs.getInt(1))).orElse(0);
+    }
+
+    /** One page of a product's devices in device-name order, with their identity and presence. */
+    List<DeviceIdentity> identities(String productKey, int offset, int limit) {
+        return call(() -> jdbc.queryAll("SELECT iot_id, product_key, device_name, enabled, device_secret, status, status_at, online_at "
+                + "FROM device WHERE product_key = ? ORDER BY device_name LIMIT ? OFFSET ?", DeviceStore::identity, productKey, limit, offset));
+    }
+
+    int deviceCount(String productKey) {
+        return call(() -> jdbc.queryOne("SELECT COUNT(*) FROM device WHERE product_key = ?", rs -> rs.getInt(1), productKey)).orElse(0);
+    }
+
     /** The IotIds of the devices without a DeviceSecret (rows from before there were secrets). */
     List<String> devicesWithoutSecret() {
         return call(() -> jdbc.queryAll("SELECT iot_id FROM device WHERE device_secret IS NULL", rs -> rs.getString(1)));

@@ -147,6 +147,25 @@ public final class ExternalBinaries {
         }
     }
 
+    /** Debian's chromium, the browser the console's test drives (headless). */
+    public static Path chromium() {
+        return require("chromium", "chromium", List.of(Path.of("/usr/bin/chromium")), required());
+    }
+
+    /** Debian's chromedriver for that chromium (same package version), so Selenium Manager downloads nothing. */
+    public static Path chromedriver() {
+        return require("chromedriver", "chromium-driver", List.of(Path.of("/usr/bin/chromedriver")), required());
+    }
+
+    /** Like RequireMosquitto, for the browser and its driver. */
+    public static final class RequireChromium implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            chromium();
+            chromedriver();
+        }
+    }
+
     /** PostgreSQL's pg_ctl (initdb is beside it); aborts (or fails) the calling test when it is not installed. */
     public static Path pgCtl() {
         return require("pg_ctl", "postgresql", PG_CTL_LOCATIONS, required());
