@@ -1,10 +1,11 @@
 -- The service-call history (QueryDeviceServiceData): one row per call that reached the invoke pipeline with a known
 -- device, from any source, written when the call ends; a device's reply that arrives after its call ended (a
 -- timeout, a restart) is attached to the row later and marked late. Times are epoch ms. Rows older than
--- gateway.history.retention-days are deleted by every instance (purge). id is random: the gateway makes it, so that
--- SQLite and PostgreSQL need no sequence of their own.
+-- gateway.history.retention-days are deleted by every instance (purge). id is made by the gateway (time, the
+-- instance's random part, a count), so SQLite and PostgreSQL need no sequence of their own, and rows are added at
+-- the end of the key's index.
 CREATE TABLE service_call (
-    id          VARCHAR(36)  PRIMARY KEY,
+    id          VARCHAR(64)  PRIMARY KEY,
     called_at   BIGINT       NOT NULL,
     ended_at    BIGINT       NOT NULL,
     iot_id      VARCHAR(64)  NOT NULL,

@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +61,10 @@ public final class ServiceCallHistory extends ServiceSupport {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong purged = new AtomicLong();
+    /** this process's part of the row ids (see nextId) */
+    private final String idSession = String.format("%016x", new java.security.SecureRandom().nextLong());
+    /** the writer's count of rows, in the row ids (writer thread only) */
+    private long idCounter;
     private volatile boolean running;
     private Thread writer;
 
@@ -85,14 +88,22 @@ public final class ServiceCallHistory extends ServiceSupport {
         if (!settings.enabled() || invocation.device() == null) {
             return;
         }
+        // only what the call must hand over here; the row (its id, the Args as text) is made by the writer
         long now = clock.millis();
-        Device device = invocation.device();
-        String args = invocation.args() != null ? invocation.args().toString()
-                : invocation.request().args() == null ? null : Texts.shorten(invocation.request().args(), RAW_ARGS_LIMIT);
-        offer(new ServiceCall(UUID.randomUUID().toString(), now - invocation.elapsedMillis(), now, device.iotId(),
-                device.productKey(), device.deviceName(), invocation.service().identifier(), args, invocation.messageId(),
-                invocation.requestId(), source == null ? "unknown" : source, error == null ? SUCCESS : error.code(),
-                reply, reply == null ? null : now, false));
+        offer(new Ended(invocation, source, error == null ? SUCCESS : error.code(), reply, now - invocation.elapsedMillis(), now));
+    }
+
+    /** A call's end, as queued: made into its row by the writer thread. */
+    private record Ended(Invocation invocation, String source, String outcome, String reply, long calledAt, long at) {
+
+        ServiceCall row(String id) {
+            Device device = invocation.device();
+            String args = invocation.args() != null ? invocation.args().toString()
+                    : invocation.request().args() == null ? null : Texts.shorten(invocation.request().args(), RAW_ARGS_LIMIT);
+            return new ServiceCall(id, calledAt, at, device.iotId(), device.productKey(), device.deviceName(),
+                    invocation.service().identifier(), args, invocation.messageId(), invocation.requestId(),
+                    source == null ? "unknown" : source, outcome, reply, reply == null ? null : at, false);
+        }
     }
 
     /**
@@ -214,8 +225,8 @@ public final class ServiceCallHistory extends ServiceSupport {
         List<ServiceCallStore.Reply> replies = new ArrayList<>(retries);
         retries.clear();
         for (Object event : batch) {
-            if (event instanceof ServiceCall call) {
-                calls.add(call);
+            if (event instanceof Ended ended) {
+                calls.add(ended.row(nextId()));
             } else {
                 replies.add((ServiceCallStore.Reply) event);
             }
@@ -244,6 +255,14 @@ public final class ServiceCallHistory extends ServiceSupport {
                 LOG.debug("No recorded call for the reply {}/{}/{}", reply.productKey(), reply.deviceName(), reply.messageId());
             }
         }
+    }
+
+    /**
+     * A row's id: unique across instances (this process's random part) and rising with time, so that rows are added
+     * at the end of the primary key's index rather than anywhere in it, as random ids would be.
+     */
+    private String nextId() {
+        return String.format("%011x-%s-%08x", clock.millis(), idSession, ++idCounter);
     }
 
     private void purge() {
