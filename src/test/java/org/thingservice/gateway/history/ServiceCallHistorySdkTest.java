@@ -10,6 +10,9 @@ import com.aliyuncs.http.FormatType;
 import com.aliyuncs.profile.DefaultProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +39,7 @@ class ServiceCallHistorySdkTest extends GatewayTestSupport {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("gateway.history.max-delay", "20");
+        return Map.of("gateway.history.max-delay", "20", "gateway.files.settle-time", "200");
     }
 
     @Override
@@ -104,6 +107,21 @@ class ServiceCallHistorySdkTest extends GatewayTestSupport {
         assertThat(info.path("Source").asText()).isEqualTo("http");
         assertThat(info.path("Late").asBoolean()).isFalse();
         assertThat(info.path("ReplyCode").asText()).isEqualTo("200");
+    }
+
+    @Test
+    void aCallFromABatchFileIsRecordedWithItsSource() throws Exception {
+        long since = System.currentTimeMillis();
+        Path staging = Files.createDirectories(dataDir().resolve("staging")).resolve("history.jsonl");
+        Files.writeString(staging, "{\"RequestId\":\"history-1\",\"ProductKey\":\"" + PK + "\",\"DeviceName\":\"lamp-2\","
+                + "\"Identifier\":\"Blink\",\"Args\":{\"param1\":9}}\n");
+        Files.move(staging, Files.createDirectories(dataDir().resolve("inbox")).resolve("history.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+
+        JsonNode info = awaitCalls("lamp-2", since, 1).get(0);
+        assertThat(info.path("Source").asText()).isEqualTo("file");
+        assertThat(info.path("Outcome").asText()).isEqualTo("Success");
+        assertThat(info.path("InputData").asText()).isEqualTo("{\"param1\":9}");
+        assertThat(info.path("OutputData").asText()).isEqualTo("{\"param1\":9}");
     }
 
     @Test

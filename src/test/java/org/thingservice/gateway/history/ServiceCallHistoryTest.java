@@ -89,8 +89,8 @@ class ServiceCallHistoryTest {
         ServiceCallHistory history = history(10, false);
         history.ended(invocation("17", true), "http", ApiException.business(ErrorCodes.TIMEOUT, "no answer"), null);
         clock.advance(Duration.ofSeconds(2));
-        history.replied(lateReply("17", "{\"id\":\"17\",\"code\":200}"));
-        history.replied(lateReply("17", "{\"id\":\"17\",\"code\":200,\"dup\":1}")); // a duplicate changes nothing
+        history.process(lateReply("17", "{\"id\":\"17\",\"code\":200}"));
+        history.process(lateReply("17", "{\"id\":\"17\",\"code\":200,\"dup\":1}")); // a duplicate changes nothing
         history.start();
         Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> history.repliesAttached() == 1);
         history.stop();
@@ -108,7 +108,7 @@ class ServiceCallHistoryTest {
         Exchange forwarded = lateReply("17", "{\"id\":\"17\",\"code\":200}");
         forwarded.setProperty(Exchanges.INVOCATION, invocation("17", false));
         forwarded.setProperty(Exchanges.FORWARD_REPLY, true);
-        history.replied(forwarded); // an async call's reply, forwarded before its call's end was written
+        history.process(forwarded); // an async call's reply, forwarded before its call's end was written
         history.writeQueued();
         assertThat(history.repliesAttached()).isZero();
 
@@ -129,10 +129,10 @@ class ServiceCallHistoryTest {
         store.write(List.of(new ServiceCall("c1", clock.millis(), clock.millis(), "IotId1", "pk1", "lamp-1", "Blink", "{}", otherId,
                 "rid", "http", ErrorCodes.TIMEOUT, null, null, false)), List.of());
 
-        mine.replied(lateReply(otherId, "{\"code\":200}"));
+        mine.process(lateReply(otherId, "{\"code\":200}"));
         assertThat(mine.queued()).as("the running instance receives the reply too, and attaches it").isZero();
 
-        afterItStopped.replied(lateReply(otherId, "{\"code\":200}"));
+        afterItStopped.process(lateReply(otherId, "{\"code\":200}"));
         afterItStopped.writeQueued();
         assertThat(all(true).get(0).late()).isTrue();
     }
@@ -143,7 +143,7 @@ class ServiceCallHistoryTest {
         history.ended(invocation("17", true), "http", ApiException.business(ErrorCodes.TIMEOUT, "no answer"), null);
         history.writeQueued();
         clock.advance(Duration.ofMinutes(11)); // past late-reply-window
-        history.replied(lateReply("17", "{\"code\":200}"));
+        history.process(lateReply("17", "{\"code\":200}"));
         history.writeQueued();
         assertThat(all(true).get(0).reply()).isNull();
     }
