@@ -256,6 +256,8 @@ class ServiceCallHistorySdkTest extends GatewayTestSupport {
                 info.set(calls.isEmpty() ? null : calls.get(0));
                 return info.get() != null && info.get().has("ReplyCode");
             });
+            assertThat(info.get()).as(device + "'s call").isNotNull();
+            assertThat(info.get().path("ReplyCode").asText()).as("the reply of " + device + " is on its call").isEqualTo("200");
             assertThat(info.get().path("Outcome").asText()).isEqualTo("Success");
             assertThat(info.get().path("Late").asBoolean()).as("an async reply is expected after the call").isFalse();
             assertThat(messageIds).contains(info.get().path("MessageId").asText());
