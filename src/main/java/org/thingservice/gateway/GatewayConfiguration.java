@@ -24,6 +24,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             DatabaseConfiguration::new,
             DevicesConfiguration::new,
             InvokeConfiguration::new,
+            HistoryConfiguration::new,
             CorrelationConfiguration::new,
             ObservabilityConfiguration::new,
             ConsoleConfiguration::new);

@@ -9,6 +9,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.history.ServiceCallHistory;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.mqtt.RequestPublisher;
 import org.thingservice.gateway.observe.DatabaseHealthCheck;
@@ -24,14 +25,14 @@ public class ObservabilityConfiguration implements CamelConfiguration {
      * they go to a registry of their own that nothing serves.
      */
     @BindToRegistry("gatewayMetrics")
-    public GatewayMetrics gatewayMetrics(CamelContext context, Registry registry, ReplyCorrelator correlator) {
-        return new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository());
+    public GatewayMetrics gatewayMetrics(CamelContext context, Registry registry, ReplyCorrelator correlator, ServiceCallHistory history) {
+        return new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository(), history);
     }
 
     /** The answers, counted and timed. */
     @BindToRegistry("responses")
-    public Responses responses(GatewayMetrics metrics) {
-        return new Responses(metrics);
+    public Responses responses(GatewayMetrics metrics, ServiceCallHistory history) {
+        return new Responses(metrics, history);
     }
 
     @BindToRegistry("mqttHealthCheck")

@@ -15,6 +15,7 @@ public final class ErrorCodes {
     public static final String TIMEOUT = "iot.messagebroker.TIMEOUT";
     public static final String OFFLINE = "iot.messagebroker.OFFLINE";
     public static final String INVALID_TIMEOUT = "iot.messagebroker.InvalidTimeoutValue";
+    public static final String API_NOT_SUPPORTED = "iot.common.APINotSupportedInInstance";
     public static final String PUBLISH_FAILED = "iot.messagebroker.PublishMessageFailed";
 
     private ErrorCodes() {

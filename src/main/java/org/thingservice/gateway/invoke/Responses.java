@@ -9,6 +9,7 @@ import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.api.ErrorResponse;
 import org.thingservice.gateway.api.InvokeThingServiceResponse;
+import org.thingservice.gateway.history.ServiceCallHistory;
 import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
 import org.thingservice.gateway.text.Texts;
@@ -24,9 +25,11 @@ public final class Responses {
     private static final String OK = "OK";
 
     private final GatewayMetrics metrics;
+    private final ServiceCallHistory history;
 
-    public Responses(GatewayMetrics metrics) {
+    public Responses(GatewayMetrics metrics, ServiceCallHistory history) {
         this.metrics = metrics;
+        this.history = history;
     }
 
     public InvokeThingServiceResponse success(Exchange exchange) {
@@ -37,6 +40,7 @@ public final class Responses {
         long millis = invocation.elapsedMillis();
         LOG.info("InvokeThingService {} source={} outcome=Success ms={}{}", invocation, source, millis, caller(exchange));
         metrics.invocation(source, true, OK, millis);
+        history.ended(invocation, source, null, result);
         return InvokeThingServiceResponse.success(invocation.requestId(), result, invocation.messageId());
     }
 
@@ -60,6 +64,9 @@ public final class Responses {
         boolean invocationCall = InvokeRequest.ACTION.equals(action);
         if (invocationCall) { // the invocation meters count service calls, not device management
             metrics.invocation(source, false, error.code(), millis);
+        }
+        if (invocation != null) {
+            history.ended(invocation, source, error, null);
         }
         if (!error.isBusiness()) {
             return ErrorResponse.of(requestId, error);

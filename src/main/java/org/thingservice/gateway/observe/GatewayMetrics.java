@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.apache.camel.spi.InflightRepository;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.history.ServiceCallHistory;
 
 /**
  * The gateway's own meters, in the registry Camel serves at /observe/metrics (Prometheus text): invocations by
@@ -34,7 +35,7 @@ public final class GatewayMetrics {
     private final Counter fileLines;
     private final Counter kafkaRecords;
 
-    public GatewayMetrics(MeterRegistry registry, ReplyCorrelator correlator, InflightRepository inflight) {
+    public GatewayMetrics(MeterRegistry registry, ReplyCorrelator correlator, InflightRepository inflight, ServiceCallHistory history) {
         this.registry = registry;
         // every exchange inside the invoke pipeline is a call that has not been answered yet
         Gauge.builder("gateway.invocations.in.flight", inflight, i -> i.size("invoke"))
@@ -44,6 +45,14 @@ public final class GatewayMetrics {
                 "other-instance", ReplyCorrelator::otherInstanceReplies);
         ignored.forEach((kind, count) -> FunctionCounter.builder("gateway.replies.ignored", correlator, count).tag("kind", kind)
                 .description("device replies no call was waiting for").register(registry));
+        Map<String, ToDoubleFunction<ServiceCallHistory>> historyEvents = Map.of("recorded", ServiceCallHistory::recorded,
+                "reply-attached", ServiceCallHistory::repliesAttached, "dropped", ServiceCallHistory::dropped,
+                "failed", ServiceCallHistory::failed, "purged", ServiceCallHistory::purged);
+        historyEvents.forEach((event, count) -> FunctionCounter.builder("gateway.history.events", history, count).tag("event", event)
+                .description("service-call history: calls written, replies attached, events dropped (queue full) or lost "
+                        + "(database failure), calls purged").register(registry));
+        Gauge.builder("gateway.history.queued", history, ServiceCallHistory::queued)
+                .description("service-call history events waiting for the writer").register(registry);
         this.fileLines = Counter.builder("gateway.file.lines").description("batch-file lines answered").register(registry);
         this.kafkaRecords = Counter.builder("gateway.kafka.records").description("Kafka request records answered (their results written)")
                 .register(registry);
