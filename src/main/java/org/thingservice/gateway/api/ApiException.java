@@ -1,5 +1,7 @@
 package org.thingservice.gateway.api;
 
+import java.util.Map;
+
 import org.thingservice.gateway.text.Texts;
 
 /**
@@ -24,6 +26,15 @@ public class ApiException extends RuntimeException {
     public static ApiException missingParameter(String name) {
         return new ApiException(400, "MissingParameter",
                 "The input parameter \"" + name + "\" that is mandatory for processing this request is not supplied.");
+    }
+
+    /** The parameter's value, or MissingParameter when the call has none: the one rule every action reads it by. */
+    public static String required(Map<String, String> params, String name) {
+        String value = params.get(name);
+        if (value == null) {
+            throw missingParameter(name);
+        }
+        return value;
     }
 
     public static ApiException invalidParameter(String name, String why) {

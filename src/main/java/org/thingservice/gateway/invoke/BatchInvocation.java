@@ -47,10 +47,10 @@ public final class BatchInvocation {
         @SuppressWarnings("unchecked")
         Map<String, String> params = exchange.getProperty(Exchanges.PARAMS, Map.class);
         String requestId = exchange.getProperty(Exchanges.REQUEST_ID, String.class);
-        String productKey = required(params, "ProductKey");
+        String productKey = ApiException.required(params, "ProductKey");
         RequestValidator.checkProductKey(productKey);
-        String identifier = required(params, "Identifier");
-        String args = required(params, "Args");
+        String identifier = ApiException.required(params, "Identifier");
+        String args = ApiException.required(params, "Args");
         List<String> names = new ArrayList<>();
         for (int i = 1; params.containsKey("DeviceName." + i); i++) {
             names.add(params.get("DeviceName." + i));
@@ -111,11 +111,4 @@ public final class BatchInvocation {
         exchange.setProperty(Exchanges.ACTION, InvokeRequest.ACTION);
     }
 
-    private static String required(Map<String, String> params, String name) {
-        String value = params.get(name);
-        if (value == null) {
-            throw ApiException.missingParameter(name);
-        }
-        return value;
-    }
 }

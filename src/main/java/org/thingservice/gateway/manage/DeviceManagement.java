@@ -65,8 +65,8 @@ public final class DeviceManagement {
     /** RegisterDevice: ProductKey, DeviceName, optional IotId (generated when absent); answers with the new DeviceSecret. */
     public ActionResponse registerDevice(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        String productKey = required(params, "ProductKey");
-        String deviceName = required(params, "DeviceName");
+        String productKey = ApiException.required(params, "ProductKey");
+        String deviceName = ApiException.required(params, "DeviceName");
         String iotId = params.get("IotId");
         RequestValidator.checkDevice(null, productKey, deviceName);
         if (iotId != null) {
@@ -195,9 +195,9 @@ public final class DeviceManagement {
      */
     public ActionResponse importThingModelTsl(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        String productKey = required(params, "ProductKey");
+        String productKey = ApiException.required(params, "ProductKey");
         RequestValidator.checkProductKey(productKey);
-        ObjectNode tsl = tslObject(required(params, "TslStr"));
+        ObjectNode tsl = tslObject(ApiException.required(params, "TslStr"));
         ObjectNode profile = tsl.get("profile") instanceof ObjectNode given ? given : tsl.putObject("profile");
         String declared = profile.path("productKey").asText("");
         if (!declared.isEmpty() && !declared.equals(productKey)) {
@@ -248,7 +248,7 @@ public final class DeviceManagement {
      */
     public ActionResponse queryDevice(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        String productKey = required(params, "ProductKey");
+        String productKey = ApiException.required(params, "ProductKey");
         RequestValidator.checkProductKey(productKey);
         Page page = Page.of(params, DEFAULT_DEVICE_PAGE, MAX_DEVICE_PAGE);
         List<Map<String, Object>> devices = new ArrayList<>();
@@ -269,7 +269,7 @@ public final class DeviceManagement {
      */
     public ActionResponse getThingModelTsl(@ExchangeProperty(Exchanges.PARAMS) Map<String, String> params,
             @ExchangeProperty(Exchanges.REQUEST_ID) String requestId) {
-        String productKey = required(params, "ProductKey");
+        String productKey = ApiException.required(params, "ProductKey");
         RequestValidator.checkProductKey(productKey);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("TslStr", registry.thingModelTsl(productKey, params.get("FunctionBlockId")));
@@ -350,13 +350,6 @@ public final class DeviceManagement {
         return object;
     }
 
-    private static String required(Map<String, String> params, String name) {
-        String value = params.get(name);
-        if (value == null) {
-            throw ApiException.missingParameter(name);
-        }
-        return value;
-    }
 
     private static ApiException invalid(String message) {
         return ApiException.business(ErrorCodes.INVALID_FORMATTED_PARAMETER, message);
