@@ -25,7 +25,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             DevicesConfiguration::new,
             InvokeConfiguration::new,
             CorrelationConfiguration::new,
-            ObservabilityConfiguration::new);
+            ObservabilityConfiguration::new,
+            StepsConfiguration::new);
 
     @Override
     public void configure(CamelContext context) throws Exception {
