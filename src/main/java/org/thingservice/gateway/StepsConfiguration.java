@@ -96,9 +96,19 @@ public class StepsConfiguration implements CamelConfiguration {
         return codec::serviceReply;
     }
 
+    @BindToRegistry("awaitReply")
+    public Processor awaitReply(ReplyCorrelator correlator) {
+        return correlator::await;
+    }
+
     @BindToRegistry("completeCall")
     public Processor completeCall(ReplyCorrelator correlator) {
-        return correlator::complete;
+        return correlator::reply;
+    }
+
+    @BindToRegistry("completeAsyncCall")
+    public Processor completeAsyncCall(ReplyCorrelator correlator) {
+        return correlator::asyncReply;
     }
 
     /** The call's Invocation: the body each source's reader step leaves, as the bean steps took it. */
