@@ -10,19 +10,25 @@ import org.thingservice.gateway.correlate.PendingReplies;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
 import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.http.HttpRequestReader;
+import org.thingservice.gateway.files.BatchFiles;
+import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.InFlightLimit;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.invoke.ThingModelValidator;
+import org.thingservice.gateway.kafka.KafkaRequestReader;
+import org.thingservice.gateway.observe.GatewayMetrics;
 import org.thingservice.gateway.registry.DeviceRegistry;
+import org.thingservice.gateway.registry.ProcessedRequests;
 
 /**
- * The steps every InvokeThingService call takes (routes/http.camel.yaml, invoke.camel.yaml, replies.camel.yaml), as
- * Processors for process: steps. A bean: step finds its method again on every call (BeanInfo.createInvocation,
- * chooseMethod, a reflective call, and for a result a new message the old one's headers are copied into); a Processor
- * is called straight. A step that produces a result makes it the body, as a bean step does. Steps off the hot path
- * (errors, device management, the Kafka and file sources' own steps) stay bean: steps.
+ * The steps every InvokeThingService call takes (routes/http.camel.yaml, invoke.camel.yaml, replies.camel.yaml) and
+ * every Kafka record and file line (kafka.camel.yaml, files.camel.yaml), as Processors for process: steps. A bean:
+ * step finds its method again on every call (BeanInfo.createInvocation, chooseMethod, a reflective call, and for a
+ * result a new message the old one's headers are copied into); a Processor is called straight. A step that produces a
+ * result makes it the body, as a bean step does. Steps off the per-call path (errors, device management, a file's
+ * open and write) stay bean: steps, and so does KafkaResultsAudit's, a bean only with Kafka on.
  */
 public class StepsConfiguration implements CamelConfiguration {
 
@@ -109,6 +115,55 @@ public class StepsConfiguration implements CamelConfiguration {
     @BindToRegistry("completeAsyncCall")
     public Processor completeAsyncCall(ReplyCorrelator correlator) {
         return correlator::asyncReply;
+    }
+
+    @BindToRegistry("readKafkaRecord")
+    public Processor readKafkaRecord(KafkaRequestReader reader) {
+        return exchange -> exchange.getMessage().setBody(reader.read(exchange));
+    }
+
+    /** The result record names the call's MessageId, when the call got that far. */
+    @BindToRegistry("messageIdHeader")
+    public Processor messageIdHeader() {
+        return exchange -> {
+            Invocation invocation = exchange.getProperty(Exchanges.INVOCATION, Invocation.class);
+            exchange.getMessage().setHeader(Exchanges.MESSAGE_ID_HEADER, invocation != null ? invocation.messageId() : null);
+        };
+    }
+
+    @BindToRegistry("countKafkaRecord")
+    public Processor countKafkaRecord(GatewayMetrics metrics) {
+        return exchange -> metrics.kafkaRecord();
+    }
+
+    @BindToRegistry("readFileLine")
+    public Processor readFileLine(BatchFiles files) {
+        return exchange -> exchange.getMessage().setBody(files.line(exchange));
+    }
+
+    @BindToRegistry("recordFileLine")
+    public Processor recordFileLine(BatchFiles files) {
+        return files::record;
+    }
+
+    @BindToRegistry("countFileLine")
+    public Processor countFileLine(GatewayMetrics metrics) {
+        return exchange -> metrics.fileLine();
+    }
+
+    @BindToRegistry("claimRequest")
+    public Processor claimRequest(ProcessedRequests processed) {
+        return processed::claim;
+    }
+
+    @BindToRegistry("refuseRequest")
+    public Processor refuseRequest(ProcessedRequests processed) {
+        return processed::refuse;
+    }
+
+    @BindToRegistry("requestDone")
+    public Processor requestDone(ProcessedRequests processed) {
+        return processed::done;
     }
 
     /** The call's Invocation: the body each source's reader step leaves, as the bean steps took it. */
