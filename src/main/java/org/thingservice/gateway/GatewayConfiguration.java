@@ -27,7 +27,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             HistoryConfiguration::new,
             CorrelationConfiguration::new,
             ObservabilityConfiguration::new,
-            ConsoleConfiguration::new);
+            ConsoleConfiguration::new,
+            StepsConfiguration::new);
 
     @Override
     public void configure(CamelContext context) throws Exception {

@@ -14,7 +14,6 @@ import org.thingservice.gateway.invoke.BatchInvocation;
 import org.thingservice.gateway.invoke.RequestValidator;
 import org.thingservice.gateway.invoke.ThingModelValidator;
 import org.thingservice.gateway.registry.DeviceRegistry;
-import org.thingservice.gateway.registry.GatewayInstances;
 
 /**
  * The service-call history (docs/history.md): the recorder every call's end and every late reply goes to, the
@@ -31,7 +30,7 @@ public class HistoryConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("serviceCallHistory")
-    public ServiceCallHistory serviceCallHistory(ServiceCallStore store, GatewayInstances instances,
+    public ServiceCallHistory serviceCallHistory(ServiceCallStore store,
             @PropertyInject("gateway.history.enabled") boolean enabled,
             @PropertyInject("gateway.history.retention-days") long retentionDays,
             @PropertyInject("gateway.history.purge-interval") long purgeInterval,
@@ -40,7 +39,7 @@ public class HistoryConfiguration implements CamelConfiguration {
             @PropertyInject("gateway.history.max-delay") long maxDelay,
             @PropertyInject("gateway.history.late-reply-window") long lateReplyWindow) {
         history = new ServiceCallHistory(store, new ServiceCallHistory.Settings(enabled, TimeUnit.DAYS.toMillis(retentionDays),
-                purgeInterval, queueSize, batchSize, maxDelay, lateReplyWindow), Clock.systemUTC(), instances::isAnotherInstance);
+                purgeInterval, queueSize, batchSize, maxDelay, lateReplyWindow), Clock.systemUTC());
         return history;
     }
 

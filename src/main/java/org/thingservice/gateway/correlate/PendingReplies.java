@@ -94,8 +94,4 @@ public final class PendingReplies {
     public int purgeExpired() throws SQLException {
         return jdbc.update("DELETE FROM pending_reply WHERE expires_at <= ?", clock.millis());
     }
-
-    public long now() {
-        return clock.millis();
-    }
 }

@@ -1,44 +1,76 @@
 package org.thingservice.gateway.correlate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.AlinkCodec;
 import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
+import org.thingservice.gateway.history.ServiceCallHistory;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.registry.GatewayInstances;
 
 /**
- * Meets each request with its reply in the correlation aggregator (keyed on pk/dn/MessageId): the request half
- * carries the Invocation, the reply half the device's answer. A group completes when both halves are in (the
- * Invocation gets its reply), when the request's timeout passes (TIMEOUT), or at once when it starts with a reply
- * that no request is waiting for: that reply is late (its request timed out), a duplicate, or unknown, and is
- * counted and logged, never delivered.
+ * Meets each request with its reply, keyed on pk/dn/MessageId: a request registers its call ({@link #await}) before
+ * it is published, and the reply route's step ({@link #reply}) takes the call waiting for that key and completes it,
+ * in the thread that received the reply. A call nobody answers ends with TIMEOUT when its own timeout passes. A reply
+ * that finds no call waiting goes to {@link #noCallWaiting}: it is late (its request timed out), a duplicate, for
+ * another instance's call, or unknown, and is counted and logged, never delivered; the service-call history attaches
+ * it to its call, marked late.
+ *
+ * <p>An async call is also kept in the database ({@link PendingReplies}): its reply is forwarded by whoever deletes
+ * that row ({@link PendingReplies#claim}), this instance, another one sharing the database, or this one after a
+ * restart ({@link #asyncReply} finds the kept call when memory has none).
  */
-public final class ReplyCorrelator implements AggregationStrategy {
+public final class ReplyCorrelator extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplyCorrelator.class);
     private static final int REMEMBERED = 10_000;
 
+    /** A call waiting for its reply, and the timer that ends the wait. */
+    private static final class Waiting {
+        final Invocation invocation;
+        final long timeoutMillis;
+        final boolean restored;
+        volatile ScheduledFuture<?> timer;
+
+        Waiting(Invocation invocation, long timeoutMillis, boolean restored) {
+            this.invocation = invocation;
+            this.timeoutMillis = timeoutMillis;
+            this.restored = restored;
+        }
+    }
+
     private final AlinkCodec codec;
     private final PendingReplies pending;
     private final GatewayInstances instances;
-    /** where timed-out calls are answered (see the constructor) */
+    /** where the replies no sync call took are recorded: async ones forwarded, late ones */
+    private final ServiceCallHistory history;
+    /** ends the waits whose timeout passed: it only takes the call, and hands its answer to timeouts */
+    private final ScheduledExecutorService timers;
+    /** where timed-out calls are answered (their source's steps and the database's part), off the timer thread */
     private final Executor timeouts;
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
     private final AtomicLong otherInstance = new AtomicLong();
+    /** guards waiting and answered together: a call leaves one and enters the other in one step */
+    private final Object lock = new Object();
+    private final Map<String, Waiting> waiting = new HashMap<>(1024);
     /** keys of recently finished requests and how they ended, to tell a late reply from a duplicate or a stray one */
     private final Map<String, Boolean> answered = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -47,90 +79,150 @@ public final class ReplyCorrelator implements AggregationStrategy {
         }
     };
 
-    /**
-     * The aggregator finds timed-out groups while holding its lock, and completes them in that thread
-     * (routes/replies.camel.yaml): timeouts takes their answers (and the database's part) to another thread, so that
-     * neither a source's reply steps nor a database round trip run under the lock that every request and reply takes.
-     */
-    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, GatewayInstances instances, Executor timeouts) {
+    public ReplyCorrelator(AlinkCodec codec, PendingReplies pending, GatewayInstances instances, ServiceCallHistory history,
+            ScheduledExecutorService timers, Executor timeouts) {
         this.codec = codec;
         this.pending = pending;
         this.instances = instances;
+        this.history = history;
+        this.timers = timers;
         this.timeouts = timeouts;
     }
 
     @Override
-    public Exchange aggregate(Exchange group, Exchange incoming) {
-        boolean isReply = incoming.getProperty(Exchanges.INVOCATION) == null;
-        if (isReply) {
-            incoming.setProperty(Exchanges.REPLY, incoming.getMessage().getBody(String.class));
-            incoming.setProperty(Exchanges.REPLY_TOPIC, incoming.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC));
+    protected void doStart() throws Exception {
+        int purged = pending.purgeExpired();
+        if (purged > 0) {
+            LOG.info("Deleted {} async call(s) whose reply window passed while their gateway was not running", purged);
         }
-        if (group == null) {
-            incoming.setProperty(Exchanges.ORPHAN_REPLY, isReply);
-            return incoming;
-        }
-        if (isReply && group.getProperty(Exchanges.REPLY) == null) {
-            group.setProperty(Exchanges.REPLY, incoming.getProperty(Exchanges.REPLY));
-            group.setProperty(Exchanges.REPLY_TOPIC, incoming.getProperty(Exchanges.REPLY_TOPIC));
-        }
-        return group;
     }
 
-    /** The aggregator's output: hands the reply (or the timeout) to the waiting call. */
-    public void complete(Exchange group) throws JsonProcessingException {
-        String key = group.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
-        Invocation invocation = group.getProperty(Exchanges.INVOCATION, Invocation.class);
-        String reply = group.getProperty(Exchanges.REPLY, String.class);
-        group.setProperty(Exchanges.FORWARD_REPLY, false);
-        if (invocation == null) {
-            stray(key, reply);
+    /**
+     * A request step, before the request is published (so its reply cannot come first): the call waits for the
+     * reply keyed on its correlation key, for its reply timeout.
+     */
+    public void await(Exchange request) {
+        String key = request.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
+        long timeout = request.getMessage().getHeader(Exchanges.REPLY_TIMEOUT, Long.class);
+        Waiting call = new Waiting(request.getProperty(Exchanges.INVOCATION, Invocation.class), timeout, false);
+        synchronized (lock) {
+            waiting.put(key, call);
+        }
+        call.timer = timers.schedule(() -> timedOut(key, call), timeout, TimeUnit.MILLISECONDS);
+    }
+
+    /** The reply routes' step for sync replies (RRPC, both forms): completes the call waiting for this reply. */
+    public void reply(Exchange reply) throws JsonProcessingException {
+        String key = reply.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
+        deliver(reply, key, take(key, true));
+    }
+
+    /**
+     * The reply routes' step for async replies: like {@link #reply}, and when no call in memory waits for it, the
+     * call kept in the database (made before a restart, or by another instance) if its window is still open. The
+     * database is read here, in the reply's thread, only for a reply that memory has no call for.
+     */
+    public void asyncReply(Exchange reply) throws JsonProcessingException {
+        String key = reply.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
+        Waiting call = take(key, true);
+        if (call == null) {
+            call = restore(key);
+        }
+        deliver(reply, key, call);
+    }
+
+    private void deliver(Exchange reply, String key, Waiting call) throws JsonProcessingException {
+        reply.setProperty(Exchanges.FORWARD_REPLY, false);
+        String text = reply.getMessage().getBody(String.class);
+        if (call == null) {
+            noCallWaiting(key, text);
             return;
         }
-        remember(key, reply != null);
+        ScheduledFuture<?> timer = call.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Invocation invocation = call.invocation;
         boolean async = !invocation.service().sync();
-        if (reply == null) {
-            ApiException timeout = ApiException.business(ErrorCodes.TIMEOUT,
-                    "The device did not answer within " + group.getMessage().getHeader(Exchanges.REPLY_TIMEOUT) + " ms (MessageId "
-                            + invocation.messageId() + "); it may be offline or busy.");
-            timeouts.execute(() -> {
-                if (async) {
-                    pending.forget(key);
-                }
-                invocation.reply().completeExceptionally(timeout);
-            });
-            return;
-        }
         // only the one who deletes an async call's kept row forwards its reply
         boolean forward = async && pending.claim(key);
-        invocation.reply().complete(reply);
+        invocation.reply().complete(text);
         if (!forward) {
             if (async) {
                 LOG.debug("Async reply {} was forwarded already, by another gateway instance", key);
             }
             return;
         }
-        if (Boolean.TRUE.equals(group.getProperty(Exchanges.RESTORED))) {
+        if (call.restored) {
             LOG.info("Forwarding the reply {} to an async call made before a restart or by another gateway instance ({})",
                     key, invocation.requestId());
         }
-        group.setProperty(Exchanges.FORWARD_REPLY, true);
-        group.getMessage().setBody(codec.forwardedReply(invocation, group.getProperty(Exchanges.REPLY_TOPIC, String.class), reply));
-        group.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
-        group.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
+        String topic = reply.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
+        history.replied(key, text, false);
+        reply.setProperty(Exchanges.FORWARD_REPLY, true);
+        reply.getMessage().setBody(codec.forwardedReply(invocation, topic, text));
+        reply.getMessage().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, AlinkCodec.forwardTopic(invocation.device()));
+        reply.getMessage().removeHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES);
     }
 
-    /** A reply that could not be read (not JSON, no id, odd topic): counted with the unknown ones. */
-    public void unreadable(Exchange exchange) {
-        unknown.incrementAndGet();
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        LOG.warn("Unreadable device reply on {} ({}), ignored", exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC),
-                cause == null ? "unknown reason" : cause.getMessage());
+    /** The call waiting for this key, which stops waiting and is remembered as ended this way; null when none waits. */
+    private Waiting take(String key, boolean replied) {
+        synchronized (lock) {
+            Waiting call = waiting.remove(key);
+            if (call != null) {
+                answered.put(key, replied);
+            }
+            return call;
+        }
     }
 
-    private void stray(String key, String reply) {
+    private void timedOut(String key, Waiting call) {
+        synchronized (lock) {
+            // the reply (or a newer call under the same key) got there first
+            if (waiting.get(key) != call) {
+                return;
+            }
+            waiting.remove(key);
+            answered.put(key, false);
+        }
+        Invocation invocation = call.invocation;
+        ApiException timeout = ApiException.business(ErrorCodes.TIMEOUT, "The device did not answer within "
+                + call.timeoutMillis + " ms (MessageId " + invocation.messageId() + "); it may be offline or busy.");
+        timeouts.execute(() -> {
+            if (!invocation.service().sync()) {
+                pending.forget(key);
+            }
+            invocation.reply().completeExceptionally(timeout);
+        });
+    }
+
+    /** The async call kept in the database for this key, as a call taken for its reply; null when there is none. */
+    private Waiting restore(String key) {
+        PendingReplies.Pending call;
+        try {
+            call = pending.find(key);
+        } catch (SQLException e) {
+            // the reply then finds nobody waiting for it: counted and logged as such
+            LOG.warn("Cannot look up the async call awaiting reply {} ({})", key, e.getMessage());
+            return null;
+        }
+        if (call == null) {
+            return null;
+        }
+        synchronized (lock) {
+            answered.put(key, true);
+        }
+        // a duplicate reply restoring the same call at the same time is harmless: only one of them claims the row
+        return new Waiting(Invocation.awaitingForward(call.requestId(), call.device(), call.identifier(), call.messageId()), 0, true);
+    }
+
+    /**
+     * Every reply that finds no call waiting for it ends here: counted by kind (late, duplicate, unknown, or for
+     * another instance's call) and logged, never delivered.
+     */
+    void noCallWaiting(String key, String reply) {
         Boolean wasAnswered;
-        synchronized (answered) {
+        synchronized (lock) {
             wasAnswered = answered.get(key);
         }
         if (wasAnswered == null && instances.isAnotherInstance(MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1)))) {
@@ -151,12 +243,16 @@ public final class ReplyCorrelator implements AggregationStrategy {
             kind = "late";
         }
         LOG.warn("Ignored {} device reply {}: no call is waiting for it ({} characters)", kind, key, reply == null ? 0 : reply.length());
+        // the device did act: its call's record shows the reply, marked late (a duplicate finds its call answered)
+        history.replied(key, reply, true);
     }
 
-    private void remember(String key, boolean replied) {
-        synchronized (answered) {
-            answered.put(key, replied);
-        }
+    /** A reply that could not be read (not JSON, no id, odd topic): counted with the unknown ones. */
+    public void unreadable(Exchange exchange) {
+        unknown.incrementAndGet();
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("Unreadable device reply on {} ({}), ignored", exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC),
+                cause == null ? "unknown reason" : cause.getMessage());
     }
 
     public long lateReplies() {

@@ -10,15 +10,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntPredicate;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.api.ApiException;
-import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.model.Device;
 import org.thingservice.gateway.text.Texts;
@@ -31,7 +26,7 @@ import org.thingservice.gateway.text.Texts;
  * <p>What a SIGKILL loses: the events still in the queue (at most max-delay's worth, plus what a slow database let
  * pile up). A graceful stop writes them all: the service stops after the routes, once the calls in flight ended.
  */
-public final class ServiceCallHistory extends ServiceSupport implements Processor {
+public final class ServiceCallHistory extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceCallHistory.class);
     /** the outcome recorded for a call answered without error */
@@ -53,7 +48,6 @@ public final class ServiceCallHistory extends ServiceSupport implements Processo
     private final Settings settings;
     private final Clock clock;
     /** whether a MessageId prefix is another running instance's (GatewayInstances.isAnotherInstance) */
-    private final IntPredicate anotherInstance;
     private final BlockingQueue<Object> queue;
     /** replies that found no call yet, tried again on each write until REPLY_RETRY_MILLIS after they came (writer thread only) */
     private final Deque<ServiceCallStore.Reply> retries = new ArrayDeque<>();
@@ -69,11 +63,10 @@ public final class ServiceCallHistory extends ServiceSupport implements Processo
     private volatile boolean running;
     private Thread writer;
 
-    public ServiceCallHistory(ServiceCallStore store, Settings settings, Clock clock, IntPredicate anotherInstance) {
+    public ServiceCallHistory(ServiceCallStore store, Settings settings, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.anotherInstance = anotherInstance;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, settings.queueSize()));
     }
 
@@ -104,38 +97,24 @@ public final class ServiceCallHistory extends ServiceSupport implements Processo
     }
 
     /**
-     * The correlation aggregator's completed group (routes/replies.camel.yaml): a reply no call was waiting for is
-     * attached to its call and marked late; an async call's forwarded reply is attached to its call. A sync call's
-     * reply is recorded with the call, when it ends. A late reply to a call of another running instance is left to
-     * that instance, which receives every reply too; one of an instance that stopped is attached here.
+     * A device reply that {@link org.thingservice.gateway.correlate.ReplyCorrelator} did not hand to a waiting sync
+     * call, keyed pk/dn/MessageId: an async call's reply it forwards ({@code late} false), or one that found no call
+     * waiting, because its call had ended (timeout, restart; {@code late} true). Attached to its call's record. A sync
+     * call's reply in time is recorded with the call, when it ends ({@link #ended}); a reply to a call of another
+     * running instance never comes here, that instance receives it too.
      */
-    @Override
-    public void process(Exchange group) {
-        if (!settings.enabled()) {
+    public void replied(String key, String reply, boolean late) {
+        if (!settings.enabled() || reply == null) {
             return;
         }
-        String reply = group.getProperty(Exchanges.REPLY, String.class);
-        if (reply == null) {
-            return; // a timeout: the call records itself
-        }
-        Invocation invocation = group.getProperty(Exchanges.INVOCATION, Invocation.class);
-        boolean late = invocation == null;
-        if (!late && (invocation.waitsForReply() || !Boolean.TRUE.equals(group.getProperty(Exchanges.FORWARD_REPLY)))) {
-            return; // its caller got the reply, or another instance forwards (and records) it
-        }
-        String key = group.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
         int first = key.indexOf('/');
         int last = key.lastIndexOf('/');
         if (first < 0 || first == last) {
             return;
         }
-        String messageId = key.substring(last + 1);
-        if (late && anotherInstance.test(MessageIds.prefixOf(messageId))) {
-            return;
-        }
         long now = clock.millis();
-        offer(new ServiceCallStore.Reply(key.substring(0, first), key.substring(first + 1, last), messageId, reply, now, late,
-                now - settings.lateReplyWindowMillis()));
+        offer(new ServiceCallStore.Reply(key.substring(0, first), key.substring(first + 1, last), key.substring(last + 1), reply,
+                now, late, now - settings.lateReplyWindowMillis()));
     }
 
     private void offer(Object event) {

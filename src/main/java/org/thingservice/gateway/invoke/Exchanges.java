@@ -57,18 +57,10 @@ public final class Exchanges {
 
     /** header: pk/dn/id, the key on which a request and its reply meet */
     public static final String CORRELATION_KEY = "TsgCorrelationKey";
-    /** header: how long the request half waits for its reply, ms */
+    /** header: how long the call waits for its reply, ms */
     public static final String REPLY_TIMEOUT = "TsgReplyTimeout";
-    /** set on an exchange that is a reply nobody waits for: it completes its group at once */
-    public static final String ORPHAN_REPLY = "TsgOrphanReply";
-    /** set on a completed group whose async reply goes on to the downlink reply topic */
+    /** set on a reply that goes on, as a forwarded async reply, to the downlink reply topic */
     public static final String FORWARD_REPLY = "TsgForwardReply";
-    /** set on a request half brought back from the database */
-    public static final String RESTORED = "TsgRestored";
-    /** on the group: the device's reply, once it came */
-    public static final String REPLY = "TsgReply";
-    /** on the group: the MQTT topic the reply came on */
-    public static final String REPLY_TOPIC = "TsgReplyTopic";
 
     // ------------------------------------------------------------------ the processed_request table (Kafka, files)
 

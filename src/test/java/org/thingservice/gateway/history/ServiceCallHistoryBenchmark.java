@@ -54,7 +54,7 @@ class ServiceCallHistoryBenchmark {
         try (HikariDataSource pool = new HikariDataSource(config)) {
             Flyway.configure().dataSource(pool).load().migrate();
             ServiceCallHistory history = new ServiceCallHistory(new ServiceCallStore(pool), new ServiceCallHistory.Settings(true,
-                    TimeUnit.DAYS.toMillis(30), 3_600_000, CALLS, 1000, 200, 600_000), Clock.systemUTC(), prefix -> false);
+                    TimeUnit.DAYS.toMillis(30), 3_600_000, CALLS, 1000, 200, 600_000), Clock.systemUTC());
             history.start();
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             long writer = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("ServiceCallHistory"))

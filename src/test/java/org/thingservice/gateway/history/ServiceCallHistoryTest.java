@@ -6,16 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.auth.MutableClock;
-import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.invoke.Invocation;
 import org.thingservice.gateway.invoke.InvokeRequest;
 import org.thingservice.gateway.model.Device;
@@ -27,16 +23,13 @@ import org.thingservice.gateway.support.Waits;
 class ServiceCallHistoryTest {
 
     private static final Device LAMP = new Device("IotId1", "pk1", "lamp-1");
-    /** a MessageId with prefix 7 (the top 12 of 32 bits) */
-    private static final int OTHER_PREFIX = 7;
-
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
     private final SQLiteDataSource database = MigratedDatabase.create();
     private final ServiceCallStore store = new ServiceCallStore(database);
 
-    private ServiceCallHistory history(int queueSize, boolean otherInstanceRuns) {
+    private ServiceCallHistory history(int queueSize) {
         return new ServiceCallHistory(store, new ServiceCallHistory.Settings(true, TimeUnit.DAYS.toMillis(30), 3_600_000, queueSize,
-                100, 20, 600_000), clock, prefix -> otherInstanceRuns && prefix == OTHER_PREFIX);
+                100, 20, 600_000), clock);
     }
 
     private static Invocation invocation(String messageId, boolean sync) {
@@ -52,16 +45,13 @@ class ServiceCallHistoryTest {
         return store.page(new ServiceCallStore.Page("IotId1", null, 0, Long.MAX_VALUE, asc, 49));
     }
 
-    private static Exchange lateReply(String messageId, String reply) {
-        Exchange group = new DefaultExchange(new DefaultCamelContext());
-        group.getMessage().setHeader(Exchanges.CORRELATION_KEY, "pk1/lamp-1/" + messageId);
-        group.setProperty(Exchanges.REPLY, reply);
-        return group;
+    private static String key(String messageId) {
+        return "pk1/lamp-1/" + messageId;
     }
 
     @Test
     void aCallIsRecordedWithEverythingAndItsReply() throws Exception {
-        ServiceCallHistory history = history(10, false);
+        ServiceCallHistory history = history(10);
         history.ended(invocation("17", true), "http", null, "{\"id\":\"17\",\"code\":200,\"data\":{\"x\":1}}");
         history.ended(invocation("18", true), "kafka", ApiException.business(ErrorCodes.TIMEOUT, "no answer"), null);
         assertThat(all(true)).isEmpty();
@@ -86,11 +76,11 @@ class ServiceCallHistoryTest {
 
     @Test
     void aReplyAfterTheCallEndedLandsOnItsRecordMarkedLate() throws Exception {
-        ServiceCallHistory history = history(10, false);
+        ServiceCallHistory history = history(10);
         history.ended(invocation("17", true), "http", ApiException.business(ErrorCodes.TIMEOUT, "no answer"), null);
         clock.advance(Duration.ofSeconds(2));
-        history.process(lateReply("17", "{\"id\":\"17\",\"code\":200}"));
-        history.process(lateReply("17", "{\"id\":\"17\",\"code\":200,\"dup\":1}")); // a duplicate changes nothing
+        history.replied(key("17"), "{\"id\":\"17\",\"code\":200}", true);
+        history.replied(key("17"), "{\"id\":\"17\",\"code\":200,\"dup\":1}", true); // a duplicate changes nothing
         history.start();
         Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> history.repliesAttached() == 1);
         history.stop();
@@ -104,11 +94,9 @@ class ServiceCallHistoryTest {
 
     @Test
     void aReplyThatOvertakesItsCallsRecordIsTriedAgainUntilTheCallIsWritten() throws Exception {
-        ServiceCallHistory history = history(10, false);
-        Exchange forwarded = lateReply("17", "{\"id\":\"17\",\"code\":200}");
-        forwarded.setProperty(Exchanges.INVOCATION, invocation("17", false));
-        forwarded.setProperty(Exchanges.FORWARD_REPLY, true);
-        history.process(forwarded); // an async call's reply, forwarded before its call's end was written
+        ServiceCallHistory history = history(10);
+        // an async call's reply, forwarded before its call's end was written
+        history.replied(key("17"), "{\"id\":\"17\",\"code\":200}", false);
         history.writeQueued();
         assertThat(history.repliesAttached()).isZero();
 
@@ -122,35 +110,19 @@ class ServiceCallHistoryTest {
     }
 
     @Test
-    void aLateReplyToACallOfAnotherRunningInstanceIsLeftToThatInstance() throws Exception {
-        String otherId = Long.toString(((long) OTHER_PREFIX << 20) | 5);
-        ServiceCallHistory mine = history(10, true);
-        ServiceCallHistory afterItStopped = history(10, false);
-        store.write(List.of(new ServiceCall("c1", clock.millis(), clock.millis(), "IotId1", "pk1", "lamp-1", "Blink", "{}", otherId,
-                "rid", "http", ErrorCodes.TIMEOUT, null, null, false)), List.of());
-
-        mine.process(lateReply(otherId, "{\"code\":200}"));
-        assertThat(mine.queued()).as("the running instance receives the reply too, and attaches it").isZero();
-
-        afterItStopped.process(lateReply(otherId, "{\"code\":200}"));
-        afterItStopped.writeQueued();
-        assertThat(all(true).get(0).late()).isTrue();
-    }
-
-    @Test
     void aReplyIsNotAttachedToAnOldCallThatHadTheSameMessageId() throws Exception {
-        ServiceCallHistory history = history(10, false);
+        ServiceCallHistory history = history(10);
         history.ended(invocation("17", true), "http", ApiException.business(ErrorCodes.TIMEOUT, "no answer"), null);
         history.writeQueued();
         clock.advance(Duration.ofMinutes(11)); // past late-reply-window
-        history.process(lateReply("17", "{\"code\":200}"));
+        history.replied(key("17"), "{\"code\":200}", true);
         history.writeQueued();
         assertThat(all(true).get(0).reply()).isNull();
     }
 
     @Test
     void aFullQueueDropsAndCountsWithoutWaiting() {
-        ServiceCallHistory history = history(2, false);
+        ServiceCallHistory history = history(2);
         long started = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             history.ended(invocation(Integer.toString(i), true), "http", null, "{}");
@@ -162,7 +134,7 @@ class ServiceCallHistoryTest {
 
     @Test
     void aGracefulStopWritesWhatIsQueued() throws Exception {
-        ServiceCallHistory history = history(1000, false);
+        ServiceCallHistory history = history(1000);
         history.start();
         for (int i = 0; i < 300; i++) {
             history.ended(invocation(Integer.toString(i), true), "http", null, "{}");
@@ -176,7 +148,7 @@ class ServiceCallHistoryTest {
         long day = TimeUnit.DAYS.toMillis(1);
         long now = clock.millis();
         store.write(List.of(call("old", now - 31 * day), call("recent", now - 29 * day)), List.of());
-        ServiceCallHistory history = history(10, false);
+        ServiceCallHistory history = history(10);
         history.start(); // the first purge runs at start
         Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> history.purged() == 1);
         history.stop();

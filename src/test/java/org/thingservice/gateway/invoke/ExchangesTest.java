@@ -42,7 +42,7 @@ class ExchangesTest {
         headers.addAll(names(HEADER_SET, routes));
         headers.addAll(names(HEADER_EXPRESSION, routes));
         headers.removeIf(name -> NOT_OURS.matcher(name).matches());
-        assertThat(headers).contains("TsgCorrelationKey", "RequestId", "MessageId");
+        assertThat(headers).contains("TsgCorrelationKey", "RequestId");
         assertThat(declared()).containsAll(headers);
     }
 
