@@ -10,6 +10,10 @@
   const DEVICE_PAGE_SIZE = 50;
   const HISTORY_PAGE_SIZE = 20;
   const HISTORY_SPAN_MS = 24 * 3600 * 1000;
+  // the gateway writes its call records in batches (gateway.history.max-delay, 200 ms by default): after a call the
+  // history is read again, this long apart, until the call is in it, this many times at most
+  const HISTORY_RETRY_MS = 300;
+  const HISTORY_ATTEMPTS = 5;
 
   let keys = JSON.parse(sessionStorage.getItem(KEYS_ITEM) || "null");
   let services = [];
@@ -132,7 +136,17 @@
     } else {
       showAnswer("failure", answer.error + took, "", answer.text ? pretty(answer.text) : "", answer.data ? answer.data.Code : "");
     }
-    loadHistory(Date.now());
+    showNewCall(answer.ok ? (answer.data.Data || {}).MessageId : undefined);
+  }
+
+  // the history once the call just made is in it, found by its MessageId (a failed call has none to look for: the
+  // history is then read once, after the writer's delay)
+  async function showNewCall(messageId) {
+    for (let attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, HISTORY_RETRY_MS));
+      const rows = await loadHistory(Date.now());
+      if (!rows || !messageId || rows.some((record) => record.MessageId === messageId)) return;
+    }
   }
 
   function clearHistory() {
@@ -141,7 +155,8 @@
     $("history-more").hidden = true;
   }
 
-  // the calls up to endTime (ms), newest first; more=true appends an older page
+  // the calls up to endTime (ms), newest first; more=true appends an older page. Returns the records shown, or
+  // undefined when there was nothing to ask or a newer reading took over
   async function loadHistory(endTime, more) {
     const chosen = service();
     if (!more) clearHistory();
@@ -172,6 +187,7 @@
     if (!rows.length && !more) $("history-status").textContent = "No calls in the last 24 hours.";
     $("history-more").hidden = !data.NextValid;
     $("history-more").onclick = () => loadHistory(Number(data.NextTime), true);
+    return rows;
   }
 
   function showKeys() {

@@ -82,6 +82,9 @@ class ConsoleBrowserIT {
             assertThat(answer.getAttribute("data-state")).as(text("answer")).isEqualTo("success");
             assertThat(text("answer-summary")).startsWith("Success: the device answered");
             assertThat(text("answer-result")).contains("\"code\": 200", "\"param1\": 3");
+            // the call on record, read back from the gateway's history (QueryDeviceServiceData) on the page
+            await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history tbody tr"), 1));
+            assertThat(browser.findElement(By.cssSelector("#history tbody tr")).getText()).contains("Blink", "{\"param1\":3}");
             screenshot();
 
             // out of range: refused on the page, nothing sent
