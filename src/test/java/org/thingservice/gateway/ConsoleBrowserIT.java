@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -83,8 +84,8 @@ class ConsoleBrowserIT {
             assertThat(text("answer-summary")).startsWith("Success: the device answered");
             assertThat(text("answer-result")).contains("\"code\": 200", "\"param1\": 3");
             // the call on record, read back from the gateway's history (QueryDeviceServiceData) on the page
-            await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history tbody tr"), 1));
-            assertThat(browser.findElement(By.cssSelector("#history tbody tr")).getText()).contains("Blink", "{\"param1\":3}");
+            List<List<String>> history = await.until(driver -> historyRows(1));
+            assertThat(history.get(0).get(1)).contains("Blink", "{\"param1\":3}");
             screenshot();
 
             // out of range: refused on the page, nothing sent
@@ -126,11 +127,10 @@ class ConsoleBrowserIT {
             awaitAnswer();
             assertThat(browser.findElement(By.id("answer")).getAttribute("data-state")).as(text("answer")).isEqualTo("success");
             assertThat(text("answer-summary")).matches("Accepted: MessageId \\d+;.*");
-            await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history tbody tr"), 2));
-            List<WebElement> rows = browser.findElements(By.cssSelector("#history tbody tr"));
-            assertThat(rows.get(0).getAttribute("class")).isEqualTo("late");
-            assertThat(rows.get(0).getText()).contains("2025-11-30 10:53:20.000 UTC", "SetColor", "{\"color\":2}", "late reply");
-            assertThat(rows.get(1).getText()).doesNotContain("late reply");
+            List<List<String>> rows = await.until(driver -> historyRows(2));
+            assertThat(rows.get(0).get(0)).isEqualTo("late");
+            assertThat(rows.get(0).get(1)).contains("2025-11-30 10:53:20.000 UTC", "SetColor", "{\"color\":2}", "late reply");
+            assertThat(rows.get(1).get(1)).doesNotContain("late reply");
             assertThat(browser.findElement(By.id("history-more")).isDisplayed()).as("NextValid: older calls").isTrue();
         }
     }
@@ -186,6 +186,17 @@ class ConsoleBrowserIT {
 
     private static String console(PackagedGateway gateway) {
         return "http://127.0.0.1:" + gateway.httpPort() + "/console/";
+    }
+
+    /**
+     * The history table's rows as [class, text] when there are this many, else null: read in one go inside the page,
+     * which rebuilds the table while it waits for a new call's record (element references would go stale).
+     */
+    @SuppressWarnings("unchecked")
+    private List<List<String>> historyRows(int expected) {
+        List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) browser).executeScript(
+                "return [...document.querySelectorAll('#history tbody tr')].map(r => [r.className, r.innerText]);");
+        return rows.size() == expected ? rows : null;
     }
 
     private void pickBlinkOnLamp1() {
