@@ -375,16 +375,19 @@ class ScaleOutIT {
         List<Call> toSurvivors = calls.stream().filter(c -> c.instance() != victim.index()).toList();
         List<Call> afterKill = toSurvivors.stream().filter(c -> c.startNanos() > killedAt.get() + oneSecond).toList();
         List<Call> acrossKill = toSurvivors.stream().filter(c -> c.startNanos() <= killedAt.get() && c.endNanos() >= killedAt.get()).toList();
+        List<Call> lost = toSurvivors.stream().filter(c -> !c.answeredWithItsOwnReply()).toList();
         System.out.printf("ScaleOutIT kill: %d calls to the killed instance (%d failed), %d to the survivors, %d of them started a second "
-                        + "after the kill; of %d in flight at the kill %d did not succeed: %s%n", toTheDead.size(),
-                toTheDead.stream().filter(c -> c.failure() != null).count(), toSurvivors.size(), afterKill.size(), acrossKill.size(),
-                acrossKill.stream().filter(c -> !c.answeredWithItsOwnReply()).count(),
-                acrossKill.stream().filter(c -> !c.answeredWithItsOwnReply()).map(Call::toString).limit(3).toList());
+                        + "after the kill; of %d in flight at the kill %d did not succeed (their replies sent at %s ms from the kill): %s%n",
+                toTheDead.size(), toTheDead.stream().filter(c -> c.failure() != null).count(), toSurvivors.size(), afterKill.size(),
+                acrossKill.size(), lost.size(), lost.stream().map(c -> millisFromKill(replySent(c.answer()), killedAt.get())).toList(),
+                lost.stream().map(Call::toString).limit(3).toList());
         assertThat(afterKill).as("calls to the survivors after the kill").isNotEmpty()
                 .allSatisfy(c -> assertThat(c.answeredWithItsOwnReply()).as("%s", c).isTrue());
-        assertThat(toSurvivors).as("calls to the survivors: their own reply, or (in flight at the kill) a timeout").allSatisfy(c ->
-                assertThat(c.answeredWithItsOwnReply() || acrossKill.contains(c) && ErrorCodes.TIMEOUT.equals(c.answer() == null ? null
-                        : c.answer().path("Code").asText())).as("%s", c).isTrue());
+        assertThat(lost).as("calls to the survivors that failed: in flight at the kill, timed out because their reply went to the "
+                + "dying instance (sent before it was gone)").allSatisfy(c -> {
+                    assertThat(acrossKill).as("%s", c).contains(c);
+                    assertDiedWithTheVictim(c.answer(), killedAt.get());
+                });
 
         // Kafka: at least one result per record; the dead instance's records in flight were claimed, so a new owner
         // says their outcome is unknown rather than send them again; one whose reply died with the process timed out
@@ -396,6 +399,11 @@ class ScaleOutIT {
             for (JsonNode result : mine) {
                 if (!result.path("Success").asBoolean()) {
                     String what = result.path("ErrorMessage").asText().contains(OUTCOME_UNKNOWN) ? "outcome unknown" : result.path("Code").asText();
+                    if (what.equals(ErrorCodes.TIMEOUT)) {
+                        System.out.printf("ScaleOutIT kill: Kafka record %s timed out, its reply sent at %s ms from the kill%n", id,
+                                millisFromKill(replySent(result), killedAt.get()));
+                        assertDiedWithTheVictim(result, killedAt.get());
+                    }
                     failures.merge(what, 1L, Long::sum);
                     assertThat(what).as("%s: %s", id, result).isIn("outcome unknown", ErrorCodes.TIMEOUT);
                 } else {
@@ -417,6 +425,32 @@ class ScaleOutIT {
         assertThat(late).as("replies to the dead instance's calls, counted late by the survivors").isGreaterThanOrEqualTo(lateRepliesToTheDead);
         assertThat(ownerGone).as("hand-overs to the dead instance that found no owner").isGreaterThanOrEqualTo(lateRepliesToTheDead);
         assertThat(unknown).as("replies nobody could place").isZero();
+    }
+
+    /**
+     * A TIMEOUT answer to a survivor's call is one whose reply the broker gave the instance that was killed (a shared
+     * subscription's turn), before it died and before it could hand the reply over: the device sent it before the
+     * kill. A reply sent after the kill reaches a survivor.
+     */
+    private void assertDiedWithTheVictim(JsonNode answer, long killedAt) {
+        assertThat(answer).as("an answer (the survivor's connection did not fail)").isNotNull();
+        assertThat(answer.path("Code").asText()).as("%s", answer).isEqualTo(ErrorCodes.TIMEOUT);
+        assertThat(replySent(answer)).as("when the device answered the call of %s (before the kill: the victim took it)", answer)
+                .isNotNull().isLessThan(killedAt);
+    }
+
+    /** When (System.nanoTime()) the device sent its reply to the call this TIMEOUT answer names (its MessageId), or null. */
+    private Long replySent(JsonNode answer) {
+        Matcher id = Pattern.compile("MessageId (\\d+)").matcher(answer == null ? "" : answer.path("ErrorMessage").asText());
+        if (!id.find()) {
+            return null;
+        }
+        return device.repliesSent().stream().filter(r -> r.messageId().equals(id.group(1))).findFirst().map(AnsweringDevice.SentReply::nanoTime)
+                .orElse(null);
+    }
+
+    private static String millisFromKill(Long nanos, long killedAt) {
+        return nanos == null ? "never" : Long.toString(TimeUnit.NANOSECONDS.toMillis(nanos - killedAt));
     }
 
     // ---- the instances
