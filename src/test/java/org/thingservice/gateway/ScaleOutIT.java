@@ -85,6 +85,8 @@ class ScaleOutIT {
     private static final int INSTANCES = 3;
     private static final String PK = "a1LampDemo1";
     private static final String DEVICE = "lamp-1";
+    /** a device the test answers itself, when it wants */
+    private static final String SILENT_DEVICE = "lamp-2";
     /** devices answer after this, so that calls overlap */
     private static final long DEVICE_DELAY_MS = 100;
     /** HTTP callers per instance, each one call at a time */
@@ -265,7 +267,7 @@ class ScaleOutIT {
                     String label = "async-" + labels.incrementAndGet();
                     JsonNode answer;
                     try {
-                        answer = call(instance, "SetColor", "{\"color\":1,\"label\":\"" + label + "\"}");
+                        answer = call(instance, DEVICE, "SetColor", "{\"color\":1,\"label\":\"" + label + "\"}");
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -334,6 +336,19 @@ class ScaleOutIT {
         int records = 600;
         Map<Instance, Map<String, Double>> before = snapshot();
 
+        // async calls the killed instance makes, whose replies come after its death (the test sends them, for a device
+        // that does not answer by itself): forwarded all the same, by a survivor, once
+        device.silence(SILENT_DEVICE);
+        Map<String, String> asyncLabels = new HashMap<>(); // MessageId -> label
+        for (int i = 0; i < 5; i++) {
+            String label = "orphan-" + labels.incrementAndGet();
+            JsonNode answer = call(victim, SILENT_DEVICE, "SetColor", "{\"color\":2,\"label\":\"" + label + "\"}");
+            assertThat(answer.path("Success").asBoolean()).as("async call: %s", answer).isTrue();
+            asyncLabels.put(answer.path("Data").path("MessageId").asText(), label);
+        }
+        await(() -> asyncLabels.values().stream().allMatch(l -> device.timesReceived(l) == 1), Duration.ofSeconds(10),
+                "the killed instance's async requests at their device");
+
         Map<String, Integer> kafkaLabels = produceSlowly("c", records, Duration.ofSeconds(6));
         AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
         long stopAfterNanos = TimeUnit.SECONDS.toNanos(4);
@@ -353,6 +368,11 @@ class ScaleOutIT {
         int synthetic = 10;
         for (int n = 0; n < synthetic; n++) {
             forwards.publish("/sys/" + PK + "/" + DEVICE + "/rrpc/response/" + (((long) victim.prefix() << 20) | n), "{\"code\":200,\"data\":{}}");
+        }
+
+        for (Map.Entry<String, String> orphan : asyncLabels.entrySet()) {
+            forwards.publish("/sys/" + PK + "/" + SILENT_DEVICE + "/thing/service/SetColor_reply", "{\"id\":\"" + orphan.getKey()
+                    + "\",\"code\":200,\"data\":{\"color\":2,\"label\":\"" + orphan.getValue() + "\"},\"message\":\"success\",\"version\":\"1.0\"}");
         }
 
         List<Call> calls = loops.stream().map(CompletableFuture::join).flatMap(List::stream).toList();
@@ -415,6 +435,19 @@ class ScaleOutIT {
         System.out.printf("ScaleOutIT kill: %d Kafka records, %d results, failures %s%n", records, results2, failures);
         assertThat(failures.values().stream().mapToLong(Long::longValue).sum()).as("Kafka records that failed: only those in flight at the kill")
                 .isLessThanOrEqualTo((long) KAFKA_IN_FLIGHT * INSTANCES);
+
+        // its async calls' replies: forwarded once (they were in the database), checked after the Kafka records' wait
+        await(() -> forwardsOf(asyncLabels.keySet()).size() >= asyncLabels.size(), Duration.ofSeconds(20),
+                "the killed instance's async replies forwarded");
+        Map<String, List<JsonNode>> forwarded = forwardsOf(asyncLabels.keySet());
+        System.out.printf("ScaleOutIT kill: %d async replies to the killed instance's calls, after its death: forwarded %s times%n",
+                asyncLabels.size(), forwarded.values().stream().map(List::size).toList());
+        assertThat(forwarded.keySet()).as("async replies to the killed instance's calls, forwarded by a survivor")
+                .containsExactlyInAnyOrderElementsOf(asyncLabels.keySet());
+        assertThat(forwarded).as("each forwarded once, with its own data").allSatisfy((messageId, list) -> {
+            assertThat(list).as("forwards of %s", messageId).hasSize(1);
+            assertThat(list.get(0).path("data").path("label").asText()).isEqualTo(asyncLabels.get(messageId));
+        });
 
         // replies to the dead instance's calls: handed over to nobody, then counted late on a survivor
         double late = survivors.stream().mapToDouble(s -> delta(before, after, s, "late")).sum();
@@ -604,7 +637,7 @@ class ScaleOutIT {
         int label = labels.incrementAndGet();
         long start = System.nanoTime();
         try {
-            JsonNode answer = call(instance, "Operation_Service", "{\"NumberA\":" + label + ",\"NumberB\":1}");
+            JsonNode answer = call(instance, DEVICE, "Operation_Service", "{\"NumberA\":" + label + ",\"NumberB\":1}");
             return new Call(instance.index(), label, start, System.nanoTime(), answer, null);
         } catch (Exception e) {
             return new Call(instance.index(), label, start, System.nanoTime(), null, e);
@@ -625,8 +658,8 @@ class ScaleOutIT {
         }
     }
 
-    private JsonNode call(Instance instance, String identifier, String args) throws IOException {
-        Map<String, String> params = Map.of("Action", "InvokeThingService", "ProductKey", PK, "DeviceName", DEVICE, "Identifier", identifier, "Args", args);
+    private JsonNode call(Instance instance, String deviceName, String identifier, String args) throws IOException {
+        Map<String, String> params = Map.of("Action", "InvokeThingService", "ProductKey", PK, "DeviceName", deviceName, "Identifier", identifier, "Args", args);
         String query = params.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return json(get(instance, "/?" + query));

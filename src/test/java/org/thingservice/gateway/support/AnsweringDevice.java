@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,6 +38,7 @@ public final class AnsweringDevice implements AutoCloseable {
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final Queue<SentReply> sent = new ConcurrentLinkedQueue<>();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     /** A reply this device published: its MessageId, and when (System.nanoTime()). */
     public record SentReply(String messageId, long nanoTime) {
@@ -82,6 +84,9 @@ public final class AnsweringDevice implements AutoCloseable {
             JsonNode request = JSON.readTree(payload);
             received.computeIfAbsent(request.path("params").path("label").asText(), l -> new AtomicInteger()).incrementAndGet();
             total.incrementAndGet();
+            if (silent.contains(topic.split("/")[3])) { // /sys/{pk}/{dn}/…
+                return;
+            }
             boolean rrpc = topic.contains("/rrpc/request/");
             // an RRPC request's topic names its MessageId, which the reply's topic must name too
             String id = rrpc ? topic.substring(topic.lastIndexOf('/') + 1) : request.path("id").asText();
@@ -104,6 +109,11 @@ public final class AnsweringDevice implements AutoCloseable {
     /** How many requests reached a device in all. */
     public int total() {
         return total.get();
+    }
+
+    /** Requests to this device are received and counted from now on, and not answered (the test answers them). */
+    public void silence(String deviceName) {
+        silent.add(deviceName);
     }
 
     /** The replies this device sent, in the order it sent them. */
