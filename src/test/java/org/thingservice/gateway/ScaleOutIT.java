@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -254,7 +255,7 @@ class ScaleOutIT {
         Map<Instance, Map<String, Double>> before = snapshot();
         int repliesBefore = device.repliesSent().size();
 
-        Map<String, Integer> kafkaLabels = produce("b", records);
+        Map<String, Integer> kafkaLabels = produce("b", records, new HashSet<>());
         Map<Instance, Map<String, Integer>> fileLabels = new HashMap<>();
         for (Instance instance : instances) {
             fileLabels.put(instance, dropFile(instance, "scale-b", lines));
@@ -349,7 +350,7 @@ class ScaleOutIT {
         await(() -> asyncLabels.values().stream().allMatch(l -> device.timesReceived(l) == 1), Duration.ofSeconds(10),
                 "the killed instance's async requests at their device");
 
-        Map<String, Integer> kafkaLabels = produceSlowly("c", records, Duration.ofSeconds(6));
+        Map<String, Integer> kafkaLabels = new HashMap<>(produceSlowly("c", records / 2, Duration.ofSeconds(3)));
         AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
         long stopAfterNanos = TimeUnit.SECONDS.toNanos(4);
         List<CompletableFuture<List<Call>>> loops = new ArrayList<>();
@@ -362,6 +363,11 @@ class ScaleOutIT {
         victim.gateway().sigkill();
         killedAt.set(System.nanoTime());
         System.out.printf("ScaleOutIT: %s killed%n", victim.name());
+        // records on every partition after the kill: the killed instance's too, which the group must move to the others
+        Set<Integer> partitions = new HashSet<>();
+        Map<String, Integer> afterTheKill = produce("d", records / 2, partitions);
+        kafkaLabels.putAll(afterTheKill);
+        assertThat(partitions).as("partitions of the records produced after the kill").hasSize(PARTITIONS);
 
         // replies to calls of the dead instance that nobody is waiting for now: the device answers a few more
         await(() -> nanosSince(killedAt.get()) > TimeUnit.SECONDS.toNanos(1), Duration.ofSeconds(5), "a second after the kill");
@@ -376,8 +382,11 @@ class ScaleOutIT {
         }
 
         List<Call> calls = loops.stream().map(CompletableFuture::join).flatMap(List::stream).toList();
-        await(() -> kafkaLabels.keySet().stream().allMatch(this::hasResult), Duration.ofSeconds(90),
-                "a result for every Kafka record after the partitions moved");
+        await(() -> afterTheKill.keySet().stream().allMatch(this::hasResult), Duration.ofSeconds(90),
+                "a result for every Kafka record produced after the kill: the partitions moved");
+        System.out.printf("ScaleOutIT kill: every Kafka record produced after the kill answered %d ms after it%n",
+                TimeUnit.NANOSECONDS.toMillis(nanosSince(killedAt.get())));
+        await(() -> kafkaLabels.keySet().stream().allMatch(this::hasResult), Duration.ofSeconds(30), "a result for every Kafka record");
         long lateRepliesToTheDead = device.repliesSent().stream()
                 .filter(r -> MessageIds.prefixOf(r.messageId()) == victim.prefix() && r.nanoTime() - killedAt.get() > TimeUnit.MILLISECONDS.toNanos(300))
                 .count() + synthetic;
@@ -677,9 +686,16 @@ class ScaleOutIT {
 
     // ---- Kafka and files
 
-    /** n Operation_Service records at once; returns each RequestId's label. */
-    private Map<String, Integer> produce(String phase, int n) throws Exception {
-        return produceSlowly(phase, n, Duration.ZERO);
+    /** n Operation_Service records, sent from this thread; returns each RequestId's label, and adds the partitions they went to. */
+    private Map<String, Integer> produce(String phase, int n, Set<Integer> partitions) throws Exception {
+        Map<String, Integer> sent = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            int label = labels.incrementAndGet();
+            String id = phase + "-" + i;
+            sent.put(id, label);
+            partitions.add(kafka.send("scale.requests", id, request(id, label)).partition());
+        }
+        return sent;
     }
 
     /** n records spread over this long, from a thread of its own; returns each RequestId's label. */
