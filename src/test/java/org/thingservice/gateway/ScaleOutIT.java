@@ -254,6 +254,8 @@ class ScaleOutIT {
         int asyncPerInstance = 10;
         Map<Instance, Map<String, Double>> before = snapshot();
         int repliesBefore = device.repliesSent().size();
+        int requestsBefore = device.total();
+        BrokerCounter.Reading first = brokerCounter.nextReading();
 
         Map<String, Integer> kafkaLabels = produce("b", records, new HashSet<>());
         Map<Instance, Map<String, Integer>> fileLabels = new HashMap<>();
@@ -300,7 +302,17 @@ class ScaleOutIT {
         await(() -> forwardsOf(asyncLabels.keySet()).size() >= asyncLabels.size(), Duration.ofSeconds(30), "every async reply forwarded");
         int replies = device.repliesSent().size() - repliesBefore;
         awaitRepliesAccounted(device.repliesSent().size());
+        long brokerSent = brokerCounter.awaitQuiet().sentBetween(first);
         Map<Instance, Map<String, Double>> after = snapshot();
+        int requests = device.total() - requestsBefore;
+        long handOvers = Math.round(sum(after, "delivered") - sum(before, "delivered"));
+        int asyncCalls = asyncLabels.size();
+        System.out.printf("ScaleOutIT all sources: %d requests, %d replies, %d hand-overs, %d async calls; the broker sent %d messages%n",
+                requests, replies, handOvers, asyncCalls, brokerSent);
+        assertThat(brokerSent).as("messages the broker sent: each request to the device; each reply to one instance; each hand-over "
+                + "to its owner; and for each async call its request to one instance too (the async reply filter matches requests), "
+                + "its reply to the device (its own filter matches it) and its forward to the test's spy")
+                .isEqualTo(requests + replies + handOvers + 3L * asyncCalls);
 
         Map<String, List<JsonNode>> forwarded = forwardsOf(asyncLabels.keySet());
         assertThat(forwarded.keySet()).as("each async call's reply forwarded").containsExactlyInAnyOrderElementsOf(asyncLabels.keySet());
