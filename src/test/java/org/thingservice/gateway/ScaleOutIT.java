@@ -69,8 +69,9 @@ import org.thingservice.gateway.support.Postgres;
  * <li>counted on the broker ($SYS/broker/publish/messages/sent) and on the instances' metrics, each reply is
  * delivered once to the group plus at most one hand-over;</li>
  * <li>no instance takes more than about its share of the replies;</li>
- * <li>one instance SIGKILLed under load from every source: its callers' connections drop, its Kafka partitions move
- * to the others, whose HTTP calls go on succeeding, and replies to its calls are counted late, not lost silently.</li>
+ * <li>one instance SIGKILLed under load from HTTP, Kafka and batch files: its callers' connections drop, its Kafka
+ * partitions move to the others, whose HTTP calls and files go on succeeding, its file waits in its inbox, replies
+ * to its sync calls are counted late, not lost silently, and its async calls' replies are forwarded once.</li>
  * </ol>
  * Batch files: the file source has no lock across instances (docs/batch-files.md), so each instance has its own
  * inbox, as each has its own data folder.
@@ -291,9 +292,7 @@ class ScaleOutIT {
             assertThat(echoedLabel(mine.get(0))).as("%s: %s", id, mine.get(0)).isEqualTo(label);
         });
         for (Instance instance : instances) {
-            Path resultFile = instance.dir().resolve("data/outbox/scale-b.results.jsonl");
-            await(() -> Files.exists(resultFile), Duration.ofSeconds(90), "the result file of " + instance.name());
-            List<JsonNode> fileResults = Files.readAllLines(resultFile).stream().map(ScaleOutIT::json).toList();
+            List<JsonNode> fileResults = awaitResultFile(instance, "scale-b");
             Map<String, Integer> expected = fileLabels.get(instance);
             assertThat(fileResults).as("%s: one result per line", instance.name()).hasSize(expected.size());
             assertThat(fileResults).as("%s: each line's result carries its own reply", instance.name()).allSatisfy(r ->
@@ -341,12 +340,14 @@ class ScaleOutIT {
     }
 
     /**
-     * Load from HTTP and Kafka on all three, and a batch file on the one that dies: SIGKILL one instance in the middle.
+     * Load from HTTP, Kafka and a batch file on each of the three instances: SIGKILL one of them in the middle.
      */
     private void oneInstanceKilledUnderLoad() throws Exception {
         Instance victim = instances.get(INSTANCES - 1);
         List<Instance> survivors = instances.subList(0, INSTANCES - 1);
         int records = 600;
+        // at gateway.files.max-in-flight 10, a file of 300 lines lasts 3 s at least: the kill comes in its middle
+        int lines = 300;
         Map<Instance, Map<String, Double>> before = snapshot();
 
         // async calls the killed instance makes, whose replies come after its death (the test sends them, for a device
@@ -362,6 +363,10 @@ class ScaleOutIT {
         await(() -> asyncLabels.values().stream().allMatch(l -> device.timesReceived(l) == 1), Duration.ofSeconds(10),
                 "the killed instance's async requests at their device");
 
+        Map<Instance, Map<String, Integer>> fileLabels = new HashMap<>();
+        for (Instance instance : instances) {
+            fileLabels.put(instance, dropFile(instance, "scale-c", lines));
+        }
         Map<String, Integer> kafkaLabels = new HashMap<>(produceSlowly("c", records / 2, Duration.ofSeconds(3)));
         AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
         long stopAfterNanos = TimeUnit.SECONDS.toNanos(4);
@@ -371,7 +376,8 @@ class ScaleOutIT {
                 loops.add(CompletableFuture.supplyAsync(() -> callUntil(instance, killedAt, stopAfterNanos), callers));
             }
         }
-        await(() -> results.size() >= 300 + records / 4, Duration.ofSeconds(60), "a quarter of the Kafka records answered");
+        await(() -> results.size() >= 300 + records / 4 && metric(get(victim, "/observe/metrics"), "gateway_file_lines_total", "") >= lines / 10,
+                Duration.ofSeconds(60), "a quarter of the Kafka records answered, and the killed instance's file under way");
         victim.gateway().sigkill();
         killedAt.set(System.nanoTime());
         System.out.printf("ScaleOutIT: %s killed%n", victim.name());
@@ -456,6 +462,24 @@ class ScaleOutIT {
         System.out.printf("ScaleOutIT kill: %d Kafka records, %d results, failures %s%n", records, results2, failures);
         assertThat(failures.values().stream().mapToLong(Long::longValue).sum()).as("Kafka records that failed: only those in flight at the kill")
                 .isLessThanOrEqualTo((long) KAFKA_IN_FLIGHT * INSTANCES);
+
+        // batch files: the survivors' are answered as their calls are; the killed instance's stays in its inbox, for its
+        // next start (docs/batch-files.md)
+        for (Instance survivor : survivors) {
+            List<JsonNode> fileResults = awaitResultFile(survivor, "scale-c");
+            Map<String, Integer> expected = fileLabels.get(survivor);
+            assertThat(fileResults).as("%s: one result per line", survivor.name()).hasSize(expected.size());
+            assertThat(fileResults).as("%s: each line's result carries its own reply, or (its reply given to the killed instance) a timeout",
+                    survivor.name()).allSatisfy(r -> {
+                        if (echoedLabel(r.path("Response")) != expected.get(r.path("RequestId").asText())) {
+                            assertDiedWithTheVictim(r.path("Response"), killedAt.get());
+                        }
+                    });
+            System.out.printf("ScaleOutIT kill: %s answered its file of %d lines, %d of them by a timeout%n", survivor.name(), lines,
+                    fileResults.stream().filter(r -> !r.path("Response").path("Success").asBoolean()).count());
+        }
+        assertThat(victim.dir().resolve("data/inbox/scale-c.jsonl")).as("the killed instance's file, left for its next start").exists();
+        assertThat(victim.dir().resolve("data/outbox/scale-c.results.jsonl")).as("the killed instance's result file").doesNotExist();
 
         // its async calls' replies: forwarded once (they were in the database), checked after the Kafka records' wait
         await(() -> forwardsOf(asyncLabels.keySet()).size() >= asyncLabels.size(), Duration.ofSeconds(20),
@@ -544,6 +568,8 @@ class ScaleOutIT {
         settings.put("gateway.registry.url", postgres.jdbcUrl());
         settings.put("gateway.registry.user", Postgres.USER);
         settings.put("gateway.files.settle-time", "200");
+        // a file's lines a few at a time, so that a file lasts long enough to be cut by the kill
+        settings.put("gateway.files.max-in-flight", "10");
         settings.put("camel.component.kafka.brokers", kafka.bootstrapServers());
         settings.put("gateway.kafka.requests", "scale.requests");
         settings.put("gateway.kafka.results", "scale.results");
@@ -755,6 +781,13 @@ class ScaleOutIT {
         Path staging = Files.writeString(instance.dir().resolve(name + ".jsonl"), content);
         Files.move(staging, Files.createDirectories(instance.dir().resolve("data/inbox")).resolve(name + ".jsonl"));
         return sent;
+    }
+
+    /** The result file of this batch file, once the instance has written it (within 90 s), one JSON object per line. */
+    private static List<JsonNode> awaitResultFile(Instance instance, String name) throws IOException {
+        Path resultFile = instance.dir().resolve("data/outbox/" + name + ".results.jsonl");
+        await(() -> Files.exists(resultFile), Duration.ofSeconds(90), "the result file of " + instance.name());
+        return Files.readAllLines(resultFile).stream().map(ScaleOutIT::json).toList();
     }
 
     private boolean hasResult(String requestId) {
