@@ -215,14 +215,14 @@ class ScaleOutIT {
         assertThat(done).as("every HTTP call gets its own device's reply (its Args echoed)")
                 .allSatisfy(c -> assertThat(c.answeredWithItsOwnReply()).as("%s", c).isTrue());
 
-        int calls3 = perInstance * INSTANCES;
-        await(() -> device.repliesSent().size() - repliesBefore >= calls3, Duration.ofSeconds(30), "the device's replies");
+        int allCalls = perInstance * INSTANCES;
+        await(() -> device.repliesSent().size() - repliesBefore >= allCalls, Duration.ofSeconds(30), "the device's replies");
         long brokerSent = brokerCounter.awaitQuiet().sentBetween(first);
         int requests = device.total() - requestsBefore;
         int replies = device.repliesSent().size() - repliesBefore;
         System.out.printf("ScaleOutIT HTTP phase: %d sync calls, %d requests and %d replies at the device; the broker sent %d messages, "
-                + "%.2f per call%n", calls3, requests, replies, brokerSent, (double) brokerSent / calls3);
-        awaitRepliesAccounted(calls3 + repliesBefore);
+                + "%.2f per call%n", allCalls, requests, replies, brokerSent, (double) brokerSent / allCalls);
+        awaitRepliesAccounted(allCalls + repliesBefore);
         Map<Instance, Map<String, Double>> after = snapshot();
         long handOvers = Math.round(sum(after, "delivered") - sum(before, "delivered"));
         System.out.printf("ScaleOutIT HTTP phase: %d hand-overs (requests + replies + hand-overs = %d)%n", handOvers, requests + replies + handOvers);
@@ -235,8 +235,8 @@ class ScaleOutIT {
             assertThat(received / made).as("%s: replies received per call it made (one each to the group, plus hand-overs; "
                     + "%d without shared subscriptions)", instance.name(), INSTANCES).isLessThanOrEqualTo(2.0);
         }
-        assertThat(requests).as("requests that reached the device").isEqualTo(calls3);
-        assertThat(replies).as("replies the device sent").isEqualTo(calls3);
+        assertThat(requests).as("requests that reached the device").isEqualTo(allCalls);
+        assertThat(replies).as("replies the device sent").isEqualTo(allCalls);
         assertThat(handOvers).as("hand-overs: at most one per reply").isBetween(0L, (long) replies);
         assertThat(brokerSent).as("messages the broker sent: each request to the device, each reply to one instance, each hand-over "
                 + "to its owner (without shared subscriptions each reply goes to all %d instances)", INSTANCES)
