@@ -32,7 +32,7 @@ public final class Mosquitto extends ThrowawayServer {
 
     private final boolean tls;
 
-    private Mosquitto(Path binary, String user, String password, String plugin) throws IOException {
+    private Mosquitto(Path binary, String user, String password, String plugin, String extraSettings) throws IOException {
         super("mosquitto");
         this.binary = binary;
         this.port = FreePorts.next();
@@ -60,12 +60,20 @@ public final class Mosquitto extends ThrowawayServer {
                 %spersistence false
                 log_dest stderr
                 log_timestamp_format %%H:%%M:%%S
-                """.formatted(port, security), StandardCharsets.UTF_8);
+                %s""".formatted(port, security, extraSettings), StandardCharsets.UTF_8);
     }
 
     /** Starts a mosquitto (skipping or failing the test when the binary is missing, see ExternalBinaries). */
     public static Mosquitto launch() {
         return launch(null, null);
+    }
+
+    /**
+     * Starts a mosquitto with these lines added to its configuration, e.g. {@code sys_interval 1} for its $SYS
+     * counters (what a test counts on the broker itself).
+     */
+    public static Mosquitto launchWith(String extraSettings) {
+        return launch(null, null, null, extraSettings);
     }
 
     /**
@@ -99,18 +107,18 @@ public final class Mosquitto extends ThrowawayServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return launch(null, null, settings.toString());
+        return launch(null, null, settings.toString(), "");
     }
 
     private static Mosquitto launch(String user, String password) {
-        return launch(user, password, null);
+        return launch(user, password, null, "");
     }
 
-    private static Mosquitto launch(String user, String password, String plugin) {
+    private static Mosquitto launch(String user, String password, String plugin, String extraSettings) {
         Path binary = ExternalBinaries.mosquitto();
         Mosquitto mosquitto;
         try {
-            mosquitto = new Mosquitto(binary, user, password, plugin);
+            mosquitto = new Mosquitto(binary, user, password, plugin, extraSettings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
