@@ -9,6 +9,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.correlate.ReplyHandOver;
 import org.thingservice.gateway.history.ServiceCallHistory;
 import org.thingservice.gateway.invoke.Responses;
 import org.thingservice.gateway.mqtt.RequestPublisher;
@@ -25,8 +26,9 @@ public class ObservabilityConfiguration implements CamelConfiguration {
      * they go to a registry of their own that nothing serves.
      */
     @BindToRegistry("gatewayMetrics")
-    public GatewayMetrics gatewayMetrics(CamelContext context, Registry registry, ReplyCorrelator correlator, ServiceCallHistory history) {
-        return new GatewayMetrics(meterRegistry(registry), correlator, context.getInflightRepository(), history);
+    public GatewayMetrics gatewayMetrics(CamelContext context, Registry registry, ReplyCorrelator correlator,
+            ReplyHandOver handOver, ServiceCallHistory history) {
+        return new GatewayMetrics(meterRegistry(registry), correlator, handOver, context.getInflightRepository(), history);
     }
 
     /** The answers, counted and timed. */

@@ -28,9 +28,10 @@ import org.thingservice.gateway.registry.GatewayInstances;
  * Meets each request with its reply, keyed on pk/dn/MessageId: a request registers its call ({@link #await}) before
  * it is published, and the reply route's step ({@link #reply}) takes the call waiting for that key and completes it,
  * in the thread that received the reply. A call nobody answers ends with TIMEOUT when its own timeout passes. A reply
- * that finds no call waiting goes to {@link #noCallWaiting}: it is late (its request timed out), a duplicate, for
- * another instance's call, or unknown, and is counted and logged, never delivered; the service-call history attaches
- * it to its call, marked late.
+ * that finds no call waiting goes to {@link #noCallWaiting}: it is late (its request timed out, or the instance that
+ * made it is gone), a duplicate, for another instance's call (only without a shared subscription: with one,
+ * {@link ReplyHandOver} has handed such a reply to its instance before it gets here), or unknown, and is counted and
+ * logged, never delivered; the service-call history attaches it to its call, marked late.
  *
  * <p>An async call is also kept in the database ({@link PendingReplies}): its reply is forwarded by whoever deletes
  * that row ({@link PendingReplies#claim}), this instance, another one sharing the database, or this one after a
@@ -135,7 +136,7 @@ public final class ReplyCorrelator extends ServiceSupport {
         reply.setProperty(Exchanges.FORWARD_REPLY, false);
         String text = reply.getMessage().getBody(String.class);
         if (call == null) {
-            noCallWaiting(key, text);
+            noCallWaiting(key, text, reply.getProperty(Exchanges.OWNER_GONE, false, Boolean.class));
             return;
         }
         ScheduledFuture<?> timer = call.timer;
@@ -218,21 +219,26 @@ public final class ReplyCorrelator extends ServiceSupport {
 
     /**
      * Every reply that finds no call waiting for it ends here: counted by kind (late, duplicate, unknown, or for
-     * another instance's call) and logged, never delivered.
+     * another instance's call) and logged, never delivered. ownerGone: the reply is for a call of another instance
+     * that has gone (ReplyHandOver found nobody to take it), so its call ended without it: late.
      */
-    void noCallWaiting(String key, String reply) {
+    void noCallWaiting(String key, String reply, boolean ownerGone) {
         Boolean wasAnswered;
         synchronized (lock) {
             wasAnswered = answered.get(key);
         }
-        if (wasAnswered == null && instances.isAnotherInstance(MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1)))) {
-            // every instance receives every reply: this one is for a call of another instance sharing the database
+        if (wasAnswered == null && !ownerGone
+                && instances.isAnotherInstance(MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1)))) {
+            // without a shared subscription every instance receives every reply: this one is for another's call
             otherInstance.incrementAndGet();
             LOG.debug("Device reply {} is for another gateway instance's call", key);
             return;
         }
         String kind;
-        if (wasAnswered == null) {
+        if (ownerGone && wasAnswered == null) {
+            late.incrementAndGet();
+            kind = "late (its gateway instance is gone)";
+        } else if (wasAnswered == null) {
             unknown.incrementAndGet();
             kind = "unknown";
         } else if (wasAnswered) {

@@ -47,7 +47,6 @@ public final class ServiceCallHistory extends ServiceSupport {
     private final ServiceCallStore store;
     private final Settings settings;
     private final Clock clock;
-    /** whether a MessageId prefix is another running instance's (GatewayInstances.isAnotherInstance) */
     private final BlockingQueue<Object> queue;
     /** replies that found no call yet, tried again on each write until REPLY_RETRY_MILLIS after they came (writer thread only) */
     private final Deque<ServiceCallStore.Reply> retries = new ArrayDeque<>();
@@ -101,7 +100,8 @@ public final class ServiceCallHistory extends ServiceSupport {
      * call, keyed pk/dn/MessageId: an async call's reply it forwards ({@code late} false), or one that found no call
      * waiting, because its call had ended (timeout, restart; {@code late} true). Attached to its call's record. A sync
      * call's reply in time is recorded with the call, when it ends ({@link #ended}); a reply to a call of another
-     * running instance never comes here, that instance receives it too.
+     * running instance never comes here: it is handed to that instance (or, without a shared subscription, that
+     * instance receives it too).
      */
     public void replied(String key, String reply, boolean late) {
         if (!settings.enabled() || reply == null) {

@@ -52,6 +52,8 @@ public final class Exchanges {
     public static final String IN_FLIGHT_HELD = "TsgInFlightHeld";
     /** set while the call holds a place among the publishes awaiting their PUBACK (PublishGate) */
     public static final String PUBLISH_GATE_HELD = "TsgPublishGateHeld";
+    /** the reason code of the broker's PUBACK for the exchange just published (RequestPublisher), when it sent one */
+    public static final String PUBACK_REASON_CODE = "TsgPubackReasonCode";
 
     // ------------------------------------------------------------------ correlation (headers)
 
@@ -61,6 +63,10 @@ public final class Exchanges {
     public static final String REPLY_TIMEOUT = "TsgReplyTimeout";
     /** set on a reply that goes on, as a forwarded async reply, to the downlink reply topic */
     public static final String FORWARD_REPLY = "TsgForwardReply";
+    /** set on a reply another instance handed to this one (ReplyHandOver): it is completed here, never handed on */
+    public static final String HANDED_OVER = "TsgHandedOver";
+    /** set on a reply for another instance that could not be handed to it (it is gone): completed here, as late */
+    public static final String OWNER_GONE = "TsgOwnerGone";
 
     // ------------------------------------------------------------------ the processed_request table (Kafka, files)
 

@@ -194,6 +194,11 @@ public final class RequestPublisher extends AsyncProcessorSupport implements Cam
 
         @Override
         public void onSuccess(IMqttToken token) {
+            int[] reasons = token.getReasonCodes();
+            if (reasons != null && reasons.length > 0) {
+                // e.g. 0x10, no matching subscribers: what ReplyHandOver learns a gone instance from
+                exchange.setProperty(Exchanges.PUBACK_REASON_CODE, reasons[0]);
+            }
             end(null, false);
         }
 

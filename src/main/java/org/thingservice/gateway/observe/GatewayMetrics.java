@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.apache.camel.spi.InflightRepository;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.correlate.ReplyHandOver;
 import org.thingservice.gateway.history.ServiceCallHistory;
 
 /**
@@ -35,7 +36,8 @@ public final class GatewayMetrics {
     private final Counter fileLines;
     private final Counter kafkaRecords;
 
-    public GatewayMetrics(MeterRegistry registry, ReplyCorrelator correlator, InflightRepository inflight, ServiceCallHistory history) {
+    public GatewayMetrics(MeterRegistry registry, ReplyCorrelator correlator, ReplyHandOver handOver, InflightRepository inflight,
+            ServiceCallHistory history) {
         this.registry = registry;
         // every exchange inside the invoke pipeline is a call that has not been answered yet
         Gauge.builder("gateway.invocations.in.flight", inflight, i -> i.size("invoke"))
@@ -45,6 +47,16 @@ public final class GatewayMetrics {
                 "other-instance", ReplyCorrelator::otherInstanceReplies);
         ignored.forEach((kind, count) -> FunctionCounter.builder("gateway.replies.ignored", correlator, count).tag("kind", kind)
                 .description("device replies no call was waiting for").register(registry));
+        Map<String, ToDoubleFunction<ReplyHandOver>> received = Map.of("broker", ReplyHandOver::fromBroker,
+                "hand-over", ReplyHandOver::fromInstances);
+        received.forEach((via, count) -> FunctionCounter.builder("gateway.replies.received", handOver, count).tag("via", via)
+                .description("device replies taken in: from the broker's reply subscriptions, or handed over by another instance")
+                .register(registry));
+        Map<String, ToDoubleFunction<ReplyHandOver>> handedOver = Map.of("delivered", ReplyHandOver::delivered,
+                "owner-gone", ReplyHandOver::ownerGone);
+        handedOver.forEach((outcome, count) -> FunctionCounter.builder("gateway.replies.handed.over", handOver, count)
+                .tag("outcome", outcome).description("replies for another instance's call, passed on to it, or completed here "
+                        + "(as late) because it had gone").register(registry));
         Map<String, ToDoubleFunction<ServiceCallHistory>> historyEvents = Map.of("recorded", ServiceCallHistory::recorded,
                 "reply-attached", ServiceCallHistory::repliesAttached, "dropped", ServiceCallHistory::dropped,
                 "failed", ServiceCallHistory::failed, "purged", ServiceCallHistory::purged);

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.MessageIds;
 
 /**
- * The gateway instances sharing the database (table gateway_instance), each with its own MessageId prefix. Every
- * instance subscribes to every device reply (the Alink reply topics are fixed), so each receives the replies to the
- * others' calls too; knowing their prefixes, it can tell such a reply from one that nobody is waiting for.
+ * The gateway instances sharing the database (table gateway_instance), each with its own MessageId prefix. A reply
+ * that reaches an instance other than the one whose call it answers (the broker hands each reply of the shared
+ * subscription to one of them) is known by its prefix and handed to that instance (ReplyHandOver); without a shared
+ * subscription every instance receives every reply, and tells the others' from one that nobody is waiting for.
  */
 public final class GatewayInstances extends ServiceSupport implements CamelContextAware {
 

@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.InProcessGateway;
 import org.thingservice.gateway.support.MigratedDatabase;
+import org.thingservice.gateway.support.Mosquitto;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.Postgres;
 import org.thingservice.gateway.support.Waits;
@@ -48,7 +52,7 @@ class AsyncReplyForwardingTest {
         EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
         mqtt.start();
         try (MqttSpy device = new MqttSpy(mqtt.url(), "/sys/+/+/thing/service/SetColor", "/+/+/thing/downlink/reply/message")) {
-            Properties settings = settings(mqtt, MigratedDatabase.url(Files.createTempDirectory("tsg-async-restart").resolve("gateway.db").toString()));
+            Properties settings = settings(mqtt.url(), MigratedDatabase.url(Files.createTempDirectory("tsg-async-restart").resolve("gateway.db").toString()));
             Main first = InProcessGateway.start(settings);
             String messageId;
             try {
@@ -92,7 +96,7 @@ class AsyncReplyForwardingTest {
         mqtt.start();
         try (Postgres postgres = Postgres.launch();
              MqttSpy device = new MqttSpy(mqtt.url(), "/sys/+/+/thing/service/SetColor", "/+/+/thing/downlink/reply/message")) {
-            Properties settings = settings(mqtt, postgres.jdbcUrl());
+            Properties settings = settings(mqtt.url(), postgres.jdbcUrl());
             settings.setProperty("gateway.registry.user", Postgres.USER);
             Main one = InProcessGateway.start(settings);
             Main other = InProcessGateway.start(settings);
@@ -123,17 +127,90 @@ class AsyncReplyForwardingTest {
     }
 
     @Test
-    void aReplyToAnotherInstancesCallIsToldApartFromOneNobodyWaitsFor() throws Exception {
+    void eachReplyReachesOneInstanceWhichHandsAnotherInstancesReplyToIt() throws Exception {
+        EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
+        mqtt.start();
+        try {
+            handsOverAndCountsTheGoneOwnersReplyLate(mqtt.url());
+        } finally {
+            mqtt.stop();
+        }
+    }
+
+    @Test
+    @ExtendWith(ExternalBinaries.RequireMosquitto.class)
+    void mosquittoSharesTheRepliesAndTellsOfAGoneOwner() throws Exception {
+        try (Mosquitto mosquitto = Mosquitto.launch()) {
+            handsOverAndCountsTheGoneOwnersReplyLate(mosquitto.url());
+        }
+    }
+
+    /**
+     * Two instances on one database and broker, one running the simulated devices; calls through both. Each reply
+     * reaches one instance (shared subscriptions); one that lands on the instance whose call it is not is handed to
+     * the other, and every call gets its reply. A reply for an instance that is registered but subscribes to nothing
+     * (it is gone) is completed where it lands, as late.
+     */
+    private void handsOverAndCountsTheGoneOwnersReplyLate(String brokerUrl) throws Exception {
+        int calls = 20;
+        String database = MigratedDatabase.url(Files.createTempDirectory("tsg-hand-over").resolve("gateway.db").toString());
+        Properties settings = settings(brokerUrl, database);
+        Main one = InProcessGateway.start(withSimulatedDevices(settings));
+        Main other = InProcessGateway.start(settings);
+        try {
+            // not one instance after the other: mosquitto deals a shared subscription's messages out in turn, which
+            // would give every reply to its own instance
+            for (int i = 0; i < calls; i++) {
+                assertThat(text(call(i % 3 == 0 ? other : one, "Blink", "{\"param1\":1}"), "Success")).isEqualTo("true");
+            }
+            ReplyHandOver atOne = handOver(one);
+            ReplyHandOver atOther = handOver(other);
+            assertThat(atOne.fromBroker() + atOther.fromBroker()).as("each reply delivered to one instance").isEqualTo(calls);
+            assertThat(atOne.fromBroker()).as("one's share").isBetween(1L, calls - 1L);
+            assertThat(atOne.delivered() + atOther.delivered()).as("handed over").isPositive()
+                    .isEqualTo(atOne.fromInstances() + atOther.fromInstances());
+            assertThat(correlator(one).otherInstanceReplies() + correlator(other).otherInstanceReplies()).isZero();
+
+            // an instance registered in the database that subscribes to nothing: as good as gone
+            int gone = 0;
+            while (gone == prefix(one) || gone == prefix(other)) {
+                gone++;
+            }
+            long now = System.currentTimeMillis();
+            try (Connection db = DriverManager.getConnection(database);
+                 PreparedStatement insert = db.prepareStatement("INSERT INTO gateway_instance (id_prefix, started_at, seen_at) VALUES (?, ?, ?)")) {
+                insert.setInt(1, gone);
+                insert.setLong(2, now);
+                insert.setLong(3, now);
+                insert.executeUpdate();
+            }
+            int goneOne = gone;
+            Waits.until(Duration.ofSeconds(5), Duration.ofMillis(50), () -> instances(one).isAnotherInstance(goneOne)
+                    && instances(other).isAnotherInstance(goneOne));
+            try (MqttSpy device = new MqttSpy(brokerUrl, "/nothing")) {
+                device.publish("/sys/" + PK + "/lamp-1/rrpc/response/" + (((long) gone << 20) + 1), "{\"code\":200}");
+            }
+            Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> atOne.ownerGone() + atOther.ownerGone() != 0);
+            assertThat(atOne.ownerGone() + atOther.ownerGone()).as("the broker said nobody takes it").isEqualTo(1);
+            Waits.until(Duration.ofSeconds(5), Duration.ofMillis(20),
+                    () -> correlator(one).lateReplies() + correlator(other).lateReplies() != 0);
+            assertThat(correlator(one).lateReplies() + correlator(other).lateReplies()).as("counted late").isEqualTo(1);
+        } finally {
+            other.stop();
+            one.stop();
+        }
+    }
+
+    @Test
+    void withoutAReplyGroupEveryInstanceGetsEveryReplyAndTellsAnothersFromOneNobodyWaitsFor() throws Exception {
         int calls = 10;
         EmbeddedBroker mqtt = new EmbeddedBroker(FreePorts.next());
         mqtt.start();
         try {
-            // two instances on one database (in this JVM, one H2 file can be shared); one runs the simulated devices
-            Properties settings = settings(mqtt, MigratedDatabase.url(Files.createTempDirectory("tsg-two-instances").resolve("gateway.db").toString()));
-            Properties withDevices = new Properties();
-            withDevices.putAll(settings);
-            withDevices.setProperty("gateway.simulator.enabled", "true");
-            Main one = InProcessGateway.start(withDevices);
+            // two instances on one database (in this JVM, one SQLite file can be shared); one runs the simulated devices
+            Properties settings = settings(mqtt.url(), MigratedDatabase.url(Files.createTempDirectory("tsg-two-instances").resolve("gateway.db").toString()));
+            settings.setProperty("gateway.mqtt.reply-group", "");
+            Main one = InProcessGateway.start(withSimulatedDevices(settings));
             Main other = InProcessGateway.start(settings);
             try {
                 ReplyCorrelator correlator = correlator(one);
@@ -144,6 +221,7 @@ class AsyncReplyForwardingTest {
                 Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> correlator.otherInstanceReplies() >= calls);
                 assertThat(correlator.otherInstanceReplies()).as("replies to other's calls").isEqualTo(calls);
                 assertThat(correlator.unknownReplies()).isZero();
+                assertThat(handOver(one).delivered()).as("nothing handed over").isZero();
 
                 // a reply that no instance is waiting for is still unknown
                 int nobodys = 0;
@@ -164,17 +242,33 @@ class AsyncReplyForwardingTest {
         }
     }
 
+    private static GatewayInstances instances(Main gateway) {
+        return gateway.getCamelContext().getRegistry().lookupByNameAndType("gatewayInstances", GatewayInstances.class);
+    }
+
+    private static ReplyHandOver handOver(Main gateway) {
+        return gateway.getCamelContext().getRegistry().lookupByNameAndType("handOverReply", ReplyHandOver.class);
+    }
+
     private static int prefix(Main gateway) {
-        return gateway.getCamelContext().getRegistry().lookupByNameAndType("gatewayInstances", GatewayInstances.class).prefix();
+        return instances(gateway).prefix();
     }
 
     private static ReplyCorrelator correlator(Main gateway) {
         return gateway.getCamelContext().getRegistry().lookupByNameAndType("replyCorrelator", ReplyCorrelator.class);
     }
 
-    private static Properties settings(EmbeddedBroker mqtt, String registryUrl) {
+    /** These settings, and the simulated devices answering (one instance of a pair runs them). */
+    private static Properties withSimulatedDevices(Properties settings) {
+        Properties withDevices = new Properties();
+        withDevices.putAll(settings);
+        withDevices.setProperty("gateway.simulator.enabled", "true");
+        return withDevices;
+    }
+
+    private static Properties settings(String brokerUrl, String registryUrl) {
         Properties settings = new Properties();
-        settings.setProperty("gateway.mqtt.url", mqtt.url());
+        settings.setProperty("gateway.mqtt.url", brokerUrl);
         settings.setProperty("gateway.simulator.enabled", "false"); // the test's client is the device
         settings.setProperty("gateway.auth.enabled", "false");
         settings.setProperty("gateway.registry.url", registryUrl);

@@ -50,6 +50,7 @@ class ReplyCorrelatorTest {
     private final ServiceCallHistory oneHistory = history();
     private final ServiceCallHistory otherHistory = history();
     private final ReplyCorrelator one = correlator(oneInstance, oneHistory);
+    /** joined after oneInstance: knows it from the start */
     private final ReplyCorrelator other = correlator(join(), otherHistory);
     /** a MessageId of this instance's: a reply to it is never taken for another instance's */
     private final String id = new MessageIds(oneInstance.prefix()).next();
@@ -111,6 +112,28 @@ class ReplyCorrelatorTest {
 
         assertThat(call.reply()).isNotDone();
         assertThat(one.unknownReplies()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyForAGoneInstancesCallIsLateAndRecorded() throws Exception {
+        // ReplyHandOver found nobody subscribed to the owner's (one's) topic: the reply is completed by other
+        Exchange reply = reply("/sys/pk1/lamp-1/rrpc/response/" + id, id);
+        reply.setProperty(Exchanges.OWNER_GONE, true);
+
+        other.reply(reply);
+
+        assertThat(other.lateReplies()).isEqualTo(1);
+        assertThat(other.otherInstanceReplies() + other.unknownReplies()).isZero();
+        assertThat(otherHistory.queued()).as("the late reply, for its call's record").isEqualTo(1);
+    }
+
+    @Test
+    void withoutASharedSubscriptionAReplyForAnotherInstancesCallIsCountedAsSuch() throws Exception {
+        other.reply(reply("/sys/pk1/lamp-1/rrpc/response/" + id, id));
+
+        assertThat(other.otherInstanceReplies()).isEqualTo(1);
+        assertThat(other.lateReplies() + other.unknownReplies()).isZero();
+        assertThat(otherHistory.queued()).as("the instance whose call it is records it").isZero();
     }
 
     @Test
