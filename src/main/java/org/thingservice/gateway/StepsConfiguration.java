@@ -8,6 +8,7 @@ import org.apache.camel.Processor;
 import org.thingservice.gateway.alink.AlinkCodec;
 import org.thingservice.gateway.correlate.PendingReplies;
 import org.thingservice.gateway.correlate.ReplyCorrelator;
+import org.thingservice.gateway.correlate.ReplyHandOver;
 import org.thingservice.gateway.device.DevicePresence;
 import org.thingservice.gateway.http.HttpRequestReader;
 import org.thingservice.gateway.files.BatchFiles;
@@ -100,6 +101,11 @@ public class StepsConfiguration implements CamelConfiguration {
     @BindToRegistry("readServiceReply")
     public Processor readServiceReply(AlinkCodec codec) {
         return codec::serviceReply;
+    }
+
+    @BindToRegistry("receiveHandedOverReply")
+    public Processor receiveHandedOverReply(ReplyHandOver handOver) {
+        return handOver::received;
     }
 
     @BindToRegistry("awaitReply")

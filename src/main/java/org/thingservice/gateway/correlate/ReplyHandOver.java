@@ -113,7 +113,10 @@ public final class ReplyHandOver extends AsyncProcessorSupport {
 
     /**
      * The hand-over route's first step: the reply's own topic back (without {@code tsg/hand-over/{prefix}}), marked
-     * as handed over, so the reply routes complete it here and never hand it on again.
+     * as handed over, so the reply routes complete it here and never hand it on again; header TsgReplyKind names the
+     * route that reads it: ext-rrpc (/ext/rrpc/…), rrpc (…/rrpc/response/…) or service (…/thing/service/…_reply).
+     * Set here, once, rather than matched with Simple method calls in the route: those are resolved by reflection on
+     * every message, a cost each handed-over reply paid (BENCHMARK.md).
      */
     public void received(Exchange handedOver) {
         String topic = handedOver.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
@@ -121,7 +124,10 @@ public final class ReplyHandOver extends AsyncProcessorSupport {
         if (!topic.startsWith(INBOX_ROOT) || own < 0) {
             throw new IllegalArgumentException("not a hand-over topic: " + topic);
         }
-        handedOver.getMessage().setHeader(PahoMqtt5Constants.MQTT_TOPIC, topic.substring(own));
+        String reply = topic.substring(own);
+        handedOver.getMessage().setHeader(PahoMqtt5Constants.MQTT_TOPIC, reply);
+        handedOver.getMessage().setHeader(Exchanges.REPLY_KIND,
+                reply.startsWith("/ext/rrpc/") ? "ext-rrpc" : reply.contains("/rrpc/response/") ? "rrpc" : "service");
         handedOver.setProperty(Exchanges.HANDED_OVER, true);
     }
 

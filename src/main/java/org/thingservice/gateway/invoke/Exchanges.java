@@ -65,6 +65,8 @@ public final class Exchanges {
     public static final String FORWARD_REPLY = "TsgForwardReply";
     /** set on a reply another instance handed to this one (ReplyHandOver): it is completed here, never handed on */
     public static final String HANDED_OVER = "TsgHandedOver";
+    /** header on a handed-over reply: which reply route reads it (rrpc, ext-rrpc or service), from its topic */
+    public static final String REPLY_KIND = "TsgReplyKind";
     /** set on a reply for another instance that could not be handed to it (it is gone): completed here, as late */
     public static final String OWNER_GONE = "TsgOwnerGone";
 

@@ -106,10 +106,29 @@ class ReplyHandOverTest {
         handOver.process(reply, done -> { });
 
         assertThat(reply.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC)).isEqualTo(TOPIC + "1");
+        assertThat(reply.getMessage().getHeader(Exchanges.REPLY_KIND)).isEqualTo("rrpc");
         assertThat(publisher.topics).isEmpty();
         assertThat(reply.isRouteStop()).isFalse();
         assertThat(handOver.fromInstances()).isEqualTo(1);
         assertThat(handOver.fromBroker()).isZero();
+    }
+
+    @Test
+    void aHandedOverReplyNamesTheRouteThatReadsItsKind() {
+        assertThat(kindOf("/ext/rrpc/123/sys/pk1/lamp-1/thing/service/Blink")).isEqualTo("ext-rrpc");
+        assertThat(kindOf("/sys/pk1/lamp-1/rrpc/response/123")).isEqualTo("rrpc");
+        assertThat(kindOf("/sys/pk1/lamp-1/thing/service/SetColor_reply")).isEqualTo("service");
+        Exchange stray = reply("1");
+        stray.getMessage().setHeader(PahoMqtt5Constants.MQTT_TOPIC, "tsg/hand-over/12");
+        assertThatThrownBy(() -> handOver.received(stray)).hasMessageContaining("not a hand-over topic");
+    }
+
+    private String kindOf(String topic) {
+        Exchange reply = reply("1");
+        reply.getMessage().setHeader(PahoMqtt5Constants.MQTT_TOPIC, "tsg/hand-over/" + here.prefix() + topic);
+        handOver.received(reply);
+        assertThat(reply.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC)).isEqualTo(topic);
+        return reply.getMessage().getHeader(Exchanges.REPLY_KIND, String.class);
     }
 
     @Test
