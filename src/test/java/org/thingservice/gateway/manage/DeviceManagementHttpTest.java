@@ -124,7 +124,8 @@ class DeviceManagementHttpTest extends GatewayTestSupport {
             assertThat(body.path("ErrorMessage").asText()).contains("lamp-off", "EnableThing");
         }
         assertThat(detail.path("Data").path("Status").asText()).isEqualTo("DISABLE");
-        assertThat(spy().received()).as("nothing reaches MQTT for a disabled device").isEmpty();
+        // the device's own topics: a reply to an earlier test's call may reach the spy (on #) after that test ended
+        assertThat(spy().received()).as("nothing reaches MQTT for a disabled device").noneMatch(m -> m.topic().contains("/lamp-off/"));
 
         assertThat(json(get(action("EnableThing", "ProductKey", PK, "DeviceName", "lamp-off"))).path("Success").asBoolean()).isTrue();
         JsonNode enabled = blink("ProductKey", PK, "DeviceName", "lamp-off");
