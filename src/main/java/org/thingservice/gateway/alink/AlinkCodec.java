@@ -138,6 +138,11 @@ public final class AlinkCodec {
         return productKey + "/" + deviceName + "/" + id;
     }
 
+    /** The MessageId prefix of the instance whose call this correlation key names (-1: not an Alink id). */
+    public static int instancePrefix(String key) {
+        return MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1));
+    }
+
     private static String[] topic(Exchange exchange) {
         String topic = exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
         if (topic == null) {

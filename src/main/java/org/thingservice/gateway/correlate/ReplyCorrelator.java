@@ -16,7 +16,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.alink.AlinkCodec;
-import org.thingservice.gateway.alink.MessageIds;
 import org.thingservice.gateway.api.ApiException;
 import org.thingservice.gateway.api.ErrorCodes;
 import org.thingservice.gateway.history.ServiceCallHistory;
@@ -228,7 +227,7 @@ public final class ReplyCorrelator extends ServiceSupport {
             wasAnswered = answered.get(key);
         }
         if (wasAnswered == null && !ownerGone
-                && instances.isAnotherInstance(MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1)))) {
+                && instances.isAnotherInstance(AlinkCodec.instancePrefix(key))) {
             // without a shared subscription every instance receives every reply: this one is for another's call
             otherInstance.incrementAndGet();
             LOG.debug("Device reply {} is for another gateway instance's call", key);

@@ -8,7 +8,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.thingservice.gateway.alink.MessageIds;
+import org.thingservice.gateway.alink.AlinkCodec;
 import org.thingservice.gateway.invoke.Exchanges;
 import org.thingservice.gateway.registry.GatewayInstances;
 
@@ -83,9 +83,13 @@ public final class ReplyHandOver extends AsyncProcessorSupport {
             return true;
         }
         fromBroker.incrementAndGet();
+        if (!shared) {
+            callback.done(true);
+            return true;
+        }
         String key = reply.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
-        int owner = MessageIds.prefixOf(key.substring(key.lastIndexOf('/') + 1));
-        if (!shared || !instances.isAnotherInstance(owner)) {
+        int owner = AlinkCodec.instancePrefix(key);
+        if (!instances.isAnotherInstance(owner)) {
             callback.done(true);
             return true;
         }
