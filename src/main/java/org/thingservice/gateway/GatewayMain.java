@@ -28,6 +28,13 @@ public final class GatewayMain {
         // the first location that has a key wins: ./application.properties must come before the packaged defaults
         main.setPropertyPlaceholderLocations("file:" + WORKING_DIRECTORY_PROPERTIES + ";optional=true,classpath:application.properties");
         main.configure().addConfiguration(GatewayConfiguration.class);
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            // A start that fails once the embedded broker runs (a bad setting, a database that never came) would
+            // otherwise leave the broker's threads keeping the process alive, serving nothing: it must end, and say why.
+            LoggerFactory.getLogger(GatewayMain.class).error("The gateway did not start", e);
+            System.exit(1);
+        }
     }
 }
