@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.thingservice.gateway.api.ResponseFormat;
 import org.thingservice.gateway.files.BatchFiles;
 import org.thingservice.gateway.http.HttpAvailability;
+import org.thingservice.gateway.http.HttpListening;
 import org.thingservice.gateway.http.HttpRequestReader;
 import org.thingservice.gateway.http.NonBlockingHttpEngine;
 import org.thingservice.gateway.kafka.KafkaInstanceId;
@@ -101,9 +102,11 @@ public class SourcesConfiguration implements CamelConfiguration {
                 Path.of(absoluteFolder(errorFolder)), requestPublisher::isConnected);
     }
 
-    /** Publishes the derived settings the routes read. */
+    /** Publishes the derived settings the routes read; makes an HTTP server that does not listen fail the start. */
     @Override
     public void configure(CamelContext context) throws Exception {
+        // Camel only logs an HTTP port that is in use: the start must fail instead
+        context.addStartupListener(new HttpListening());
         boolean kafka = kafkaEnabled(kafkaBrokers(context));
         Settings.publish(context, "gateway.kafka.enabled", Boolean.toString(kafka));
         if (kafka) {

@@ -70,7 +70,8 @@ public final class PackagedGateway implements AutoCloseable {
         return launch(workDir, logName, FreePorts.next(), settings);
     }
 
-    private static PackagedGateway launch(Path workDir, String logName, int httpPort, Map<String, String> settings) throws Exception {
+    /** As {@link #launch(Path, String, Map)}, its HTTP API on this port (one a test holds, to see the start refuse it). */
+    public static PackagedGateway launch(Path workDir, String logName, int httpPort, Map<String, String> settings) throws Exception {
         List<String> options = new ArrayList<>(List.of("-Dcamel.server.port=" + httpPort));
         settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return launch(workDir, logName, options, Map.of(), httpPort);
