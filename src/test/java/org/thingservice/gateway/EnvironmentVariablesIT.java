@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.thingservice.gateway.support.FreePorts;
 import org.thingservice.gateway.support.PackagedGateway;
@@ -39,8 +40,10 @@ class EnvironmentVariablesIT {
             gateway.check(() -> {
                 String base = "http://127.0.0.1:" + gateway.httpPort() + "/";
                 // CAMEL_SERVER_PORT: the API is up on it (start() waited for that), and /observe/* with it: one server
-                // (live, not ready: with no Kafka broker to reach, the Kafka consumer's check is DOWN)
-                assertThat(get(gateway, base + "observe/health/live").statusCode()).isEqualTo(200);
+                // (live, not ready: with no Kafka broker to reach, the Kafka consumer's check is DOWN). Live once the
+                // context has started, a moment after the HTTP route serves: it answered 503 before that once.
+                Awaitility.await("/observe/health/live UP").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> get(gateway, base + "observe/health/live").statusCode() == 200);
                 assertThat(gateway.log()).doesNotContain("started on 127.0.0.1:8080");
                 // CAMEL_COMPONENT_KAFKA_BROKERS reached the component: without it the Kafka routes failed to start
                 assertThat(gateway.log()).contains("Kafka on: requests from topic thing.invoke.requests",
