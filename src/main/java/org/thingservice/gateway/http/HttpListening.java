@@ -52,8 +52,8 @@ public final class HttpListening implements StartupListener, Ordered {
     static void check(String host, int port, boolean listening) {
         if (!listening) {
             throw new IllegalStateException("The HTTP server could not listen on " + host + ":" + port
-                    + " (the WARN line above says why: is another process using the port? camel.server.host and"
-                    + " camel.server.port set it)");
+                    + " (the WARN line above says why: a port another process holds, or an address this machine does"
+                    + " not have; camel.server.host and camel.server.port set them)");
         }
     }
 }
