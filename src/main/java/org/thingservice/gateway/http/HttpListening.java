@@ -11,7 +11,7 @@ import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Fails the start when an HTTP server of the gateway does not listen. Camel 4.17 (VertxPlatformHttpServer) only logs a
- * WARN when its port is in use and starts anyway: the gateway then looked up and served nothing, and a call to the port
+ * WARN when its port is in use and starts anyway: the gateway then seemed up and served nothing, and a call to the port
  * reached whatever held it (a broker there closed the connection without a byte). Checked when the routes have been
  * warmed up and before any of them consumes, so that no Kafka or file request is taken by a gateway that must stop.
  * <p>
@@ -28,6 +28,9 @@ public final class HttpListening implements StartupListener, Ordered {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        if (alreadyStarted) {
+            return; // routes started later (a resume) find the servers as the start left them
+        }
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             // Camel's deferred-service listener starts it at this same step, maybe after this one: starting a
             // started service does nothing, so the order of the two does not matter

@@ -12,7 +12,7 @@ public final class FreePorts {
 
     /**
      * The ports handed out so far. The system gives back a port it just freed about once in 5,000 asks on these
-     * machines: a test's HTTP API and its broker were then given one port, and one of the two could not listen.
+     * machines: a test's HTTP API and its broker could then be given one port, and one of the two could not listen.
      */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
