@@ -1,6 +1,7 @@
 package org.thingservice.gateway;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.camel.BindToRegistry;
@@ -29,7 +30,7 @@ import org.thingservice.gateway.mqtt.RequestPublisher;
 /**
  * Where calls come from: the HTTP API, the Kafka requests topic (when camel.component.kafka.brokers is set) and the
  * batch-file inbox. Works out the settings their routes read that are derived at start: gateway.kafka.enabled,
- * gateway.kafka.instance-id and the absolute gateway.files.* folders.
+ * gateway.kafka.instance-id and the absolute gateway.files.* folders, which it creates.
  */
 public class SourcesConfiguration implements CamelConfiguration {
 
@@ -118,7 +119,7 @@ public class SourcesConfiguration implements CamelConfiguration {
         }
         for (String folder : FILE_FOLDERS) {
             // absolute, because the file consumer's move and moveFailed are otherwise relative to the inbox
-            Settings.publish(context, folder, absoluteFolder(context.getPropertiesComponent().resolveProperty(folder).orElseThrow()));
+            Settings.publish(context, folder, createdFolder(folder, context.getPropertiesComponent().resolveProperty(folder).orElseThrow()));
         }
     }
 
@@ -133,6 +134,26 @@ public class SourcesConfiguration implements CamelConfiguration {
      */
     static String kafkaInstanceId(String setting, Path dataDir) throws IOException {
         return setting != null ? setting : KafkaInstanceId.of(dataDir);
+    }
+
+    /**
+     * The gateway.files.* folder this setting names, absolute, created if missing; the start fails if it cannot be
+     * created or written. Camel's file consumer only logs a WARN for an inbox it cannot create and starts: the health
+     * check then said UP while no file was ever read.
+     */
+    static String createdFolder(String setting, String folder) {
+        Path path = Path.of(absoluteFolder(folder));
+        try {
+            Files.createDirectories(path);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(setting + ": cannot create the folder " + path + " (" + e + "); the batch-file"
+                    + " source needs it, writable", e);
+        }
+        if (!Files.isWritable(path)) {
+            throw new IllegalStateException(setting + ": the folder " + path + " is not writable; the batch-file source"
+                    + " moves and writes files there");
+        }
+        return path.toString();
     }
 
     /** A gateway.files.* folder, absolute and normalized (relative ones to the working directory). */

@@ -1,6 +1,7 @@
 package org.thingservice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +51,18 @@ class DerivedSettingsTest {
         assertThat(SourcesConfiguration.absoluteFolder("./data/../data/inbox"))
                 .isEqualTo(Path.of("").toAbsolutePath().resolve("data/inbox").toString());
         assertThat(SourcesConfiguration.absoluteFolder(dataDir.resolve("done").toString())).isEqualTo(dataDir.resolve("done").toString());
+    }
+
+    @Test
+    void aBatchFileFolderIsCreatedAndOneThatCannotBeFailsTheStartNamingItsSetting() throws Exception {
+        Path inbox = dataDir.resolve("a/b/inbox");
+        assertThat(SourcesConfiguration.createdFolder("gateway.files.inbox", inbox.toString())).isEqualTo(inbox.toString());
+        assertThat(inbox).isDirectory();
+
+        // under a file: no user (root included) can create it
+        Path file = Files.writeString(dataDir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> SourcesConfiguration.createdFolder("gateway.files.outbox", file.resolve("outbox").toString()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("gateway.files.outbox: cannot create the folder " + file.resolve("outbox"));
     }
 }
