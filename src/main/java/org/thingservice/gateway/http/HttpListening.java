@@ -56,7 +56,8 @@ public final class HttpListening implements StartupListener, Ordered {
         if (!listening) {
             throw new IllegalStateException("The HTTP server could not listen on " + host + ":" + port
                     + " (the WARN line above says why: a port another process holds, or an address this machine does"
-                    + " not have; camel.server.host and camel.server.port set them)");
+                    + " not have; camel.server.host and camel.server.port set them, camel.management.host and"
+                    + " camel.management.port those of a management server of its own)");
         }
     }
 }
