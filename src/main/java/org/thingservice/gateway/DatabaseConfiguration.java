@@ -91,8 +91,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
      * while Camel runs, and leaves before the database closes.
      */
     @BindToRegistry("gatewayInstances")
-    public GatewayInstances gatewayInstances(CamelContext context, HikariDataSource database) throws Exception {
-        GatewayInstances instances = GatewayInstances.join(database, Clock.systemUTC());
+    public GatewayInstances gatewayInstances(CamelContext context, HikariDataSource database,
+            @PropertyInject("gateway.mqtt.reply-group") String replyGroup) throws Exception {
+        GatewayInstances instances = GatewayInstances.join(database, Clock.systemUTC(), Settings.optional(replyGroup));
         context.addService(instances);
         return instances;
     }

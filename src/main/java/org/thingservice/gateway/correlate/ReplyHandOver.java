@@ -15,8 +15,8 @@ import org.thingservice.gateway.registry.GatewayInstances;
 /**
  * Sends each device reply to the instance whose call it answers. The instances take the replies through MQTT 5
  * shared subscriptions ({@code $share/{group}/…}): the broker delivers each reply to one of them, and a reply whose
- * MessageId carries another running instance's prefix is republished, once, to that instance's own topic
- * ({@link #inbox}, which it alone subscribes to) instead of being completed here. When the broker says nobody
+ * MessageId carries the prefix of another running instance of the group is republished, once, to that instance's own
+ * topic ({@link #inbox}, which it alone subscribes to) instead of being completed here. When the broker says nobody
  * subscribes there (PUBACK "No matching subscribers": the owner is gone) or the publish fails, the reply is completed
  * here after all, where {@link ReplyCorrelator} counts it as late and the history records it; an async reply is then
  * forwarded from its database row, still exactly once.
@@ -89,7 +89,8 @@ public final class ReplyHandOver extends AsyncProcessorSupport {
         }
         String key = reply.getMessage().getHeader(Exchanges.CORRELATION_KEY, String.class);
         int owner = AlinkCodec.instancePrefix(key);
-        if (!instances.isAnotherInstance(owner)) {
+        // an owner outside the group (none: a version before groups, mid rolling upgrade) receives its replies itself
+        if (!instances.isInMyReplyGroup(owner)) {
             callback.done(true);
             return true;
         }

@@ -171,17 +171,19 @@ class AsyncReplyForwardingTest {
                     .isEqualTo(atOne.fromInstances() + atOther.fromInstances());
             assertThat(correlator(one).otherInstanceReplies() + correlator(other).otherInstanceReplies()).isZero();
 
-            // an instance registered in the database that subscribes to nothing: as good as gone
+            // an instance of the group registered in the database that subscribes to nothing: as good as gone
             int gone = 0;
             while (gone == prefix(one) || gone == prefix(other)) {
                 gone++;
             }
             long now = System.currentTimeMillis();
             try (Connection db = DriverManager.getConnection(database);
-                 PreparedStatement insert = db.prepareStatement("INSERT INTO gateway_instance (id_prefix, started_at, seen_at) VALUES (?, ?, ?)")) {
+                 PreparedStatement insert = db.prepareStatement(
+                         "INSERT INTO gateway_instance (id_prefix, started_at, seen_at, reply_group) VALUES (?, ?, ?, ?)")) {
                 insert.setInt(1, gone);
                 insert.setLong(2, now);
                 insert.setLong(3, now);
+                insert.setString(4, "thing-service-gateway");
                 insert.executeUpdate();
             }
             int goneOne = gone;
@@ -198,6 +200,44 @@ class AsyncReplyForwardingTest {
         } finally {
             other.stop();
             one.stop();
+        }
+    }
+
+    /**
+     * A rolling upgrade: an instance that takes every reply itself (no group, as every version before the groups did)
+     * beside one in the group, on a real mosquitto. Each receives the other's replies and leaves them to it: nothing
+     * handed over, nothing late, nothing twice. Before, the grouped instance handed the other's replies to it: a second
+     * copy for an instance that already had them, and for a version without hand-overs a reply nobody took, recorded
+     * late on a call it had answered.
+     */
+    @Test
+    @ExtendWith(ExternalBinaries.RequireMosquitto.class)
+    void anInstanceWithoutTheGroupBesideOneInItGetsEachOfItsRepliesOnce() throws Exception {
+        int calls = 12;
+        try (Mosquitto mosquitto = Mosquitto.launch()) {
+            Properties settings = settings(mosquitto.url(), MigratedDatabase.url(Files.createTempDirectory("tsg-mixed-groups").resolve("gateway.db").toString()));
+            Properties withoutGroup = withSimulatedDevices(settings);
+            withoutGroup.setProperty("gateway.mqtt.reply-group", "");
+            Main plain = InProcessGateway.start(withoutGroup);
+            Main grouped = InProcessGateway.start(settings);
+            try {
+                for (int i = 0; i < calls; i++) {
+                    assertThat(text(call(i % 2 == 0 ? plain : grouped, "Blink", "{\"param1\":1}"), "Success")).isEqualTo("true");
+                }
+                // each receives every reply (the group has one member): the other's half is left to the other
+                Waits.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> correlator(plain).otherInstanceReplies() >= calls / 2
+                        && correlator(grouped).otherInstanceReplies() >= calls / 2);
+                Thread.sleep(500); // room for a hand-over or a second copy
+                assertThat(handOver(grouped).delivered() + handOver(grouped).ownerGone()).as("nothing handed over").isZero();
+                for (Main gateway : List.of(plain, grouped)) {
+                    assertThat(correlator(gateway).otherInstanceReplies()).as("the other's replies").isEqualTo(calls / 2);
+                    assertThat(correlator(gateway).duplicateReplies()).as("no second copy").isZero();
+                    assertThat(correlator(gateway).lateReplies()).as("nothing late").isZero();
+                }
+            } finally {
+                grouped.stop();
+                plain.stop();
+            }
         }
     }
 

@@ -62,7 +62,7 @@ class ReplyCorrelatorTest {
 
     private GatewayInstances join() {
         try {
-            return GatewayInstances.join(database, Clock.systemUTC());
+            return GatewayInstances.join(database, Clock.systemUTC(), "thing-service-gateway");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

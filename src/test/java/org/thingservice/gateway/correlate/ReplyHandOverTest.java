@@ -30,9 +30,11 @@ class ReplyHandOverTest {
 
     private final DefaultCamelContext context = new DefaultCamelContext();
     private final SQLiteDataSource database = MigratedDatabase.create();
-    private final GatewayInstances owner = join();
+    private static final String GROUP = "thing-service-gateway";
+
+    private final GatewayInstances owner = join(GROUP);
     /** joined after owner: knows it from the start (an instance looks the others up at most once a second) */
-    private final GatewayInstances here = join();
+    private final GatewayInstances here = join(GROUP);
     private final FakePublisher publisher = new FakePublisher();
     private final ReplyHandOver handOver = new ReplyHandOver(here, publisher, true);
 
@@ -142,6 +144,25 @@ class ReplyHandOverTest {
         assertThat(reply.isRouteStop()).isFalse();
     }
 
+    /**
+     * An instance outside the group subscribes to every reply itself: one of a version before groups, or with
+     * gateway.mqtt.reply-group empty or other, as in a rolling upgrade. A hand-over to it found nobody (an old version)
+     * and its reply was recorded late on a call it had answered, or reached it twice (a duplicate).
+     */
+    @Test
+    void aReplyToAnInstanceOutsideTheGroupIsLeftToIt() {
+        GatewayInstances withoutGroup = join(null);
+        GatewayInstances otherGroup = join("another-group");
+        ReplyHandOver handOverHere = new ReplyHandOver(join(GROUP), publisher, true);
+
+        for (GatewayInstances outside : java.util.List.of(withoutGroup, otherGroup)) {
+            Exchange reply = reply(new MessageIds(outside.prefix()).next());
+            handOverHere.process(reply, done -> { });
+            assertThat(reply.isRouteStop()).as("goes on here, to be counted as another instance's").isFalse();
+        }
+        assertThat(publisher.topics).isEmpty();
+    }
+
     @Test
     void aReplyToAnInstanceNotRunningIsCompletedHere() {
         int nobody = 0;
@@ -156,9 +177,9 @@ class ReplyHandOverTest {
         assertThat(reply.isRouteStop()).isFalse();
     }
 
-    private GatewayInstances join() {
+    private GatewayInstances join(String replyGroup) {
         try {
-            return GatewayInstances.join(database, Clock.systemUTC());
+            return GatewayInstances.join(database, Clock.systemUTC(), replyGroup);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -72,7 +72,7 @@ class PostgresGatewayTest extends GatewayTestSupport {
                     versions.add(rs.getString(1));
                 }
             }
-            assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+            assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
             try (ResultSet rs = s.executeQuery("SELECT device_name FROM device WHERE iot_id = 'LampDemoIotId0000002'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("lamp-2");
