@@ -56,6 +56,7 @@ import org.thingservice.gateway.support.ExternalBinaries;
 import org.thingservice.gateway.support.Mosquitto;
 import org.thingservice.gateway.support.MqttSpy;
 import org.thingservice.gateway.support.PackagedGateway;
+import org.thingservice.gateway.support.PrometheusText;
 import org.thingservice.gateway.support.Postgres;
 
 /**
@@ -376,7 +377,7 @@ class ScaleOutIT {
                 loops.add(CompletableFuture.supplyAsync(() -> callUntil(instance, killedAt, stopAfterNanos), callers));
             }
         }
-        await(() -> results.size() >= 300 + records / 4 && metric(get(victim, "/observe/metrics"), "gateway_file_lines_total", "") >= lines / 10,
+        await(() -> results.size() >= 300 + records / 4 && PrometheusText.sum(get(victim, "/observe/metrics"), "gateway_file_lines_total", "") >= lines / 10,
                 Duration.ofSeconds(60), "a quarter of the Kafka records answered, and the killed instance's file under way");
         victim.gateway().sigkill();
         killedAt.set(System.nanoTime());
@@ -607,23 +608,17 @@ class ScaleOutIT {
             assertThat(text).as("%s counts the replies it takes in (gateway_replies_received_total)", instance.name())
                     .contains("gateway_replies_received_total");
             Map<String, Double> counters = new HashMap<>();
-            counters.put("broker", metric(text, "gateway_replies_received_total", "via=\"broker\""));
-            counters.put("hand-over", metric(text, "gateway_replies_received_total", "via=\"hand-over\""));
-            counters.put("delivered", metric(text, "gateway_replies_handed_over_total", "outcome=\"delivered\""));
-            counters.put("owner-gone", metric(text, "gateway_replies_handed_over_total", "outcome=\"owner-gone\""));
-            counters.put("late", metric(text, "gateway_replies_ignored_total", "kind=\"late\""));
-            counters.put("unknown", metric(text, "gateway_replies_ignored_total", "kind=\"unknown\""));
-            counters.put("other-instance", metric(text, "gateway_replies_ignored_total", "kind=\"other-instance\""));
-            counters.put("calls", metric(text, "gateway_invocations_total", ""));
+            counters.put("broker", PrometheusText.sum(text, "gateway_replies_received_total", "via=\"broker\""));
+            counters.put("hand-over", PrometheusText.sum(text, "gateway_replies_received_total", "via=\"hand-over\""));
+            counters.put("delivered", PrometheusText.sum(text, "gateway_replies_handed_over_total", "outcome=\"delivered\""));
+            counters.put("owner-gone", PrometheusText.sum(text, "gateway_replies_handed_over_total", "outcome=\"owner-gone\""));
+            counters.put("late", PrometheusText.sum(text, "gateway_replies_ignored_total", "kind=\"late\""));
+            counters.put("unknown", PrometheusText.sum(text, "gateway_replies_ignored_total", "kind=\"unknown\""));
+            counters.put("other-instance", PrometheusText.sum(text, "gateway_replies_ignored_total", "kind=\"other-instance\""));
+            counters.put("calls", PrometheusText.sum(text, "gateway_invocations_total", ""));
             snapshot.put(instance, counters);
         }
         return snapshot;
-    }
-
-    /** The sum of a Prometheus counter's samples whose labels contain this text (0 when there is none). */
-    private static double metric(String text, String name, String labels) {
-        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).filter(l -> l.contains(labels))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static double sum(Map<Instance, Map<String, Double>> snapshot, String counter) {
