@@ -228,7 +228,7 @@ public final class ReplyCorrelator extends ServiceSupport {
         }
         if (wasAnswered == null && !ownerGone
                 && instances.isAnotherInstance(AlinkCodec.instancePrefix(key))) {
-            // without a shared subscription every instance receives every reply: this one is for another's call
+            // another instance outside this one's reply group (or none) receives its replies itself: this one is its
             otherInstance.incrementAndGet();
             LOG.debug("Device reply {} is for another gateway instance's call", key);
             return;
