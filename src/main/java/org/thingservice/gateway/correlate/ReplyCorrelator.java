@@ -228,7 +228,7 @@ public final class ReplyCorrelator extends ServiceSupport {
         }
         if (wasAnswered == null && !ownerGone
                 && instances.isAnotherInstance(AlinkCodec.instancePrefix(key))) {
-            // another instance outside this one's reply group (or none) receives its replies itself: this one is its
+            // an instance outside this one's reply group (or without one) receives its own replies: this is one
             otherInstance.incrementAndGet();
             LOG.debug("Device reply {} is for another gateway instance's call", key);
             return;
